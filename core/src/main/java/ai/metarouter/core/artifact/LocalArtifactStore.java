@@ -38,7 +38,10 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     public LocalArtifactStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.rootUri = this.root.toUri();
+        // Path.toUri() ends in '/' only if the directory exists right now; one registry should
+        // have one URI in messages whether or not it has been created yet.
+        String uri = this.root.toUri().toString();
+        this.rootUri = URI.create(uri.endsWith("/") && this.root.getParent() != null ? uri.substring(0, uri.length() - 1) : uri);
     }
 
     @Override

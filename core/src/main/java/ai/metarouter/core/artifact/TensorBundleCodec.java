@@ -215,7 +215,7 @@ public final class TensorBundleCodec {
             int n = u32(what);
             if (n < 0 || (long) n * minBytesPerItem > buf.remaining()) {
                 throw truncated(what + " " + Integer.toUnsignedString(n) + " (items of at least " + minBytesPerItem + " bytes)",
-                        (long) Integer.toUnsignedLong(n) * minBytesPerItem);
+                        Integer.toUnsignedLong(n) * minBytesPerItem);
             }
             return n;
         }

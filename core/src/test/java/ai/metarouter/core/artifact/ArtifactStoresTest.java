@@ -28,6 +28,18 @@ class ArtifactStoresTest {
     }
 
     @Test
+    void aRegistryHasOneUriWhetherOrNotItsDirectoryExistsYet() throws Exception {
+        Path later = dir.resolve("later");
+        try (ArtifactStore before = ArtifactStores.open(later.toString())) {
+            before.mkdirs(ArtifactStore.ROOT);
+            try (ArtifactStore after = ArtifactStores.open(later.toString())) {
+                assertEquals(before.root(), after.root());
+                assertEquals("file://" + later.toAbsolutePath(), after.root().toString());
+            }
+        }
+    }
+
+    @Test
     void unknownSchemesSayWhatIsMissing() {
         ArtifactException e = assertThrows(ArtifactException.class, () -> ArtifactStores.open("hdfs://namenode:8020/registry"));
         assertTrue(e.getMessage().contains("scheme 'hdfs'") && e.getMessage().contains("metarouter-jobs"), e.getMessage());

@@ -84,7 +84,7 @@ class PromoteCommandTest {
         Run run = cli("promote", "--registry", registryDir.toString(), "--version", "9");
         assertEquals(1, run.exitCode());
         assertEquals("", run.stdout());
-        assertEquals("metarouter promote: registry " + registryDir.toUri() + " has no version 9 (versions: 1, 2)",
+        assertEquals("metarouter promote: registry file://" + registryDir.toAbsolutePath() + " has no version 9 (versions: 1, 2)",
                 run.lastErrLine());
         assertTrue(run.stderr().lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace: " + run.stderr());
         assertEquals("1\n", latestOnDisk());
