@@ -1,5 +1,6 @@
 package ai.metarouter.core.sim;
 
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
@@ -11,7 +12,9 @@ import java.util.Locale;
  * @param kind the rule
  * @param epsilon exploration share for the epsilon-greedy rules (ignored by uniform)
  */
-public record LoggingPolicy(Kind kind, double epsilon) {
+public record LoggingPolicy(Kind kind, double epsilon) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
 
     public enum Kind { UNIFORM, EPSILON_CHEAPEST, EPSILON_STRONGEST }
 

@@ -2,6 +2,7 @@ package ai.metarouter.core.sim;
 
 import ai.metarouter.core.data.CostScale;
 import ai.metarouter.core.data.UtilityProfile;
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -33,7 +34,10 @@ public final class ProfileDistribution {
      * @param betaLogSd standard deviation of ln(beta)
      * @param oodWeights mixture weights of the OOD families, in the order of {@link OodFamily}
      */
-    public record Config(double lambdaMin, double lambdaMax, double betaMedian, double betaLogSd, double[] oodWeights) {
+    public record Config(double lambdaMin, double lambdaMax, double betaMedian, double betaLogSd, double[] oodWeights)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
         public static final double DEFAULT_LAMBDA_MIN = 0.1;
         public static final double DEFAULT_LAMBDA_MAX = 1.5;
         public static final double DEFAULT_BETA_MEDIAN = 10.0;

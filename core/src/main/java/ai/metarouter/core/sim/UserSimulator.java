@@ -8,6 +8,7 @@ import ai.metarouter.core.data.Outcome;
 import ai.metarouter.core.data.OutcomeTable;
 import ai.metarouter.core.data.QueryRecord;
 import ai.metarouter.core.data.UtilityProfile;
+import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,9 +46,13 @@ public final class UserSimulator {
      * @param maxCandidates candidate-set size of route events; 0 means every model with an outcome
      * @param startDate first day of the log (UTC)
      * @param days number of days the events spread over
+     * (Serializable so Spark jobs can ship it inside task closures.)
      */
     public record Config(int preferences, int routes, LoggingPolicy policy, double rewardNoiseSd, String querySplit,
-                         int maxCandidates, LocalDate startDate, int days) {
+                         int maxCandidates, LocalDate startDate, int days)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
         public static final int DEFAULT_PREFERENCES = 16;
         public static final int DEFAULT_ROUTES = 16;
         public static final LocalDate DEFAULT_START = LocalDate.of(2025, 1, 1);
