@@ -54,7 +54,7 @@ public final class SimulateCommand implements Command {
                 FlagSpec.optional("max-candidates", "<n>", "candidate-set size of route events (0 = every model)"),
                 FlagSpec.optional("start-date", "<yyyy-MM-dd>", "first day of the log (UTC)"),
                 FlagSpec.optional("days", "<n>", "days the events spread over"),
-                FlagSpec.optional("partitions", "<n>", "Spark partitions (default: ~2M events per partition); output does not depend on it"),
+                FlagSpec.optional("partitions", "<n>", "Spark partitions (default: ~1M events per partition); output does not depend on it"),
                 FlagSpec.flag("overwrite", "replace an existing --output"));
     }
 
