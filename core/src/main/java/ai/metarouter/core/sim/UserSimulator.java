@@ -45,7 +45,8 @@ public final class UserSimulator {
      * @param maxCandidates candidate-set size of route events; 0 means every model with an outcome
      * @param startDate first day of the log (UTC)
      * @param days number of days the events spread over
-     * (Serializable so Spark jobs can ship it inside task closures.)
+     *
+     * <p>Serializable so that Spark jobs can ship it inside task closures.
      */
     public record Config(int preferences, int routes, LoggingPolicy policy, double rewardNoiseSd, String querySplit,
                          int maxCandidates, LocalDate startDate, int days)

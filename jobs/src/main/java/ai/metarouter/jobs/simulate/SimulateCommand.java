@@ -152,12 +152,9 @@ public final class SimulateCommand implements Command {
     }
 
     private ProfileDistribution.Config profileConfig(Config conf) {
-        List<Double> weights = conf.getDoubleList("ood-weights");
-        double[] w = new double[weights.size()];
-        for (int i = 0; i < w.length; i++) w[i] = weights.get(i);
         try {
             return new ProfileDistribution.Config(conf.getDouble("lambda-min"), conf.getDouble("lambda-max"),
-                    conf.getDouble("beta-median"), conf.getDouble("beta-log-sd"), w);
+                    conf.getDouble("beta-median"), conf.getDouble("beta-log-sd"), conf.getDoubleList("ood-weights"));
         } catch (IllegalArgumentException e) {
             throw CliException.usage("metarouter.simulate configuration: " + e.getMessage());
         }
