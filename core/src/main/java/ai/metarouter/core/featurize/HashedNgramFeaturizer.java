@@ -20,7 +20,8 @@ import java.util.Arrays;
  *       {@code h & (dim - 1)}, its sign +1 if bit 31 of h is 0, else -1.</li>
  *   <li>Per bucket, the signed counts are summed to s; the value is {@code signum(s) * log1p(|s|)};
  *       buckets whose signs cancel to 0 are dropped.</li>
- *   <li>The vector is divided by its L2 norm (an empty vector stays empty).</li>
+ *   <li>The vector is divided by its L2 norm, the squares summed in increasing index order (an
+ *       empty vector stays empty).</li>
  * </ol>
  */
 public final class HashedNgramFeaturizer {
@@ -154,8 +155,9 @@ public final class HashedNgramFeaturizer {
         double sq = 0;
         for (int i = 0; i < nnz; i++) sq += val[i] * val[i];
         if (sq > 0) {
-            double inv = 1.0 / Math.sqrt(sq);
-            for (int i = 0; i < nnz; i++) val[i] *= inv;
+            // Divide (not multiply by a reciprocal): the documented rule, and one rounding fewer.
+            double norm = Math.sqrt(sq);
+            for (int i = 0; i < nnz; i++) val[i] /= norm;
         }
         return new QueryFeatures(idx, val, tokens, s.codePoints);
     }
