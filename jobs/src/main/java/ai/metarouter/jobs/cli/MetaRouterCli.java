@@ -23,6 +23,8 @@ public final class MetaRouterCli {
     static List<Command> commands() {
         List<Command> all = new ArrayList<>();
         // Commands register here as they land.
+        all.add(new ai.metarouter.jobs.generate.GenerateBenchmarkCommand());
+        all.add(new ai.metarouter.jobs.simulate.SimulateCommand());
         return all;
     }
 
