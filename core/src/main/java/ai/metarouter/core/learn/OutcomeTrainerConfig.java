@@ -23,7 +23,7 @@ public record OutcomeTrainerConfig(int rank, double l2Projection, double l2Embed
     }
 
     public static OutcomeTrainerConfig defaults() {
-        return new OutcomeTrainerConfig(16, 1e-4, 1e-4, 0.01, 30, 64, 0.1, 1L);
+        return new OutcomeTrainerConfig(16, 1e-3, 1e-3, 0.01, 30, 64, 0.1, 1L);
     }
 
     public OutcomeTrainerConfig withEpochs(int e) {

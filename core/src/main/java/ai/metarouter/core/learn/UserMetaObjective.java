@@ -23,11 +23,12 @@ import java.util.SplittableRandom;
  *       k comparisons (with optional noise on q and cs, flipped labels); query set = every event
  *       after the k-th context event.</li>
  *   <li>Encode (z, with optional noise), run the inner loop to theta'.</li>
- *   <li>On the query set, with {@code pi = softmax(theta' . psi / tau)} over each route event's candidates:
+ *   <li>On the query set, with {@code pi = softmax(theta' . psi / (tau |theta'|))} over each route
+ *       event's candidates ({@code / tau} alone when {@link ModelConfig#normalizePolicyScores()} is off):
  *       <pre>
  *   V  = mean over rewarded route events of min(pi(a0|x) / p0, clip) * (r - b)
  *   H  = mean over route events of entropy(pi)
- *   LL = mean over comparisons of log sigmoid(theta' . v)
+ *   LL = mean over comparisons of log sigmoid(gamma theta' . v / |theta'|)   (or log sigmoid(theta' . v))
  *   L  = -w_ips V - eta H - w_pl LL
  *       </pre>
  *       A clipped importance weight is a constant, so it has no gradient. b is a leave-one-out
@@ -37,7 +38,12 @@ import java.util.SplittableRandom;
  *       whole personalisation gap, mostly from the reward's level; centring removes the level
  *       without biasing the gradient (since the logging policy covers every candidate,
  *       E[pi/p0] = 1 and b does not depend on the event), and measurably improves PGC. The logged
- *       {@link UserGradient#ipsValue()} is the plain, uncentred IPS estimate.</li>
+ *       {@link UserGradient#ipsValue()} is the plain, uncentred IPS estimate.
+ *       <br>The scale-free forms of pi and LL (additions to the spec, on by default) make both query-set
+ *       terms depend on the direction of theta' only (plus global sharpnesses tau and gamma), which is
+ *       all that routing uses. With the plain forms, meta-training improved held-out LL and IPS
+ *       mostly by inflating |theta'| (weakening the prior so that the inner loop overshoots), which made
+ *       the adapted direction noisier and routing worse.</li>
  *   <li>Reverse mode: dL/dtheta' through the inner loop ({@link InnerLoop#backward}) and the encoder
  *       ({@link PreferenceEncoder#backward}) to every meta-parameter.</li>
  * </ol>
@@ -198,6 +204,22 @@ public final class UserMetaObjective {
             }
         }
         double tau = model.tau();
+        // Scale-free policy: scores divided by |theta'| so that the policy (and so the IPS value and
+        // entropy) depends on the direction of theta' only, like greedy routing does.
+        boolean normalise = model.normalizePolicyScores();
+        double norm = 1.0;
+        if (normalise) {
+            double sq = 0;
+            for (int j = 0; j < d; j++) sq += theta[j] * theta[j];
+            norm = Math.sqrt(Math.max(sq, 1e-300));
+        }
+        boolean scaleFreePairs = config.scaleFreePairs();
+        int oGamma = dims.offset(MetaBlock.LOG_PAIR_SHARPNESS);
+        double gamma = Math.exp(p[oGamma]);
+        double thetaNorm = 0;
+        for (int j = 0; j < d; j++) thetaNorm += theta[j] * theta[j];
+        thetaNorm = Math.sqrt(Math.max(thetaNorm, 1e-300));
+        double dGamma = 0;
         double[] dTheta = new double[d];
         double vSum = 0;
         double vCentredSum = 0;
@@ -208,9 +230,10 @@ public final class UserMetaObjective {
         double wL = nPairs == 0 ? 0 : config.pairWeight() / nPairs;
         double[] scores = new double[8];
         double[] probs = new double[8];
-        double[] mean = new double[d];
+        double[] dScore = new double[8];
         double[] v = new double[d];
         double[] vLose = new double[d];
+        double scoreDotDScore = 0;
         for (int i = start; i < events.size(); i++) {
             TaskEvent e = events.get(i);
             if (e instanceof TaskEvent.Route r) {
@@ -218,21 +241,18 @@ public final class UserMetaObjective {
                 if (scores.length < n) {
                     scores = new double[n];
                     probs = new double[n];
+                    dScore = new double[n];
                 }
                 double[] psi = r.candidatePsi();
                 Policy.scoresFromPsi(theta, psi, n, d, scores);
+                for (int a = 0; a < n; a++) scores[a] /= norm;
                 Policy.softmax(scores, n, tau, probs);
                 double h = Policy.entropy(probs, n);
                 hSum += h;
                 if (withGradient) {
-                    // mean psi under pi, used by both gradients below
-                    java.util.Arrays.fill(mean, 0.0);
-                    for (int a = 0; a < n; a++) for (int j = 0; j < d; j++) mean[j] += probs[a] * psi[a * d + j];
-                    // dH/dtheta = (1/tau) sum_a -pi_a (log pi_a + H) psi_a ; loss has -eta H
+                    // dH/ds_a = -pi_a (log pi_a + H) / tau; the loss has -eta H
                     for (int a = 0; a < n; a++) {
-                        if (probs[a] <= 0) continue;
-                        double c = -probs[a] * (Math.log(probs[a]) + h) / tau;
-                        for (int j = 0; j < d; j++) dTheta[j] -= wH * c * psi[a * d + j];
+                        dScore[a] = probs[a] > 0 ? wH * probs[a] * (Math.log(probs[a]) + h) / tau : 0.0;
                     }
                 }
                 if (r.hasReward()) {
@@ -245,30 +265,52 @@ public final class UserMetaObjective {
                         vSum += ratio * r.reward();
                         vCentredSum += ratio * centred;
                         if (withGradient) {
-                            // d pi(a0)/d theta = pi(a0) (psi_a0 - E_pi psi) / tau
-                            double c = centred * ratio / tau;
-                            int o = r.chosen() * d;
-                            for (int j = 0; j < d; j++) dTheta[j] -= wV * c * (psi[o + j] - mean[j]);
+                            // d pi(a0)/d s_a = pi(a0) (1{a = a0} - pi_a) / tau; the loss has -w_ips V
+                            double c = wV * centred * ratio / tau;
+                            for (int a = 0; a < n; a++) dScore[a] -= c * ((a == r.chosen() ? 1.0 : 0.0) - probs[a]);
                         }
                     } else {
                         vSum += config.ipsClip() * r.reward();
                         vCentredSum += config.ipsClip() * centred;
                     }
                 }
+                if (withGradient) {
+                    // s_a = theta . psi_a / norm: ds_a/dtheta = psi_a / norm - s_a theta / norm^2 (second term when normalised)
+                    for (int a = 0; a < n; a++) {
+                        double g = dScore[a];
+                        if (g == 0) continue;
+                        int o = a * d;
+                        for (int j = 0; j < d; j++) dTheta[j] += g * psi[o + j] / norm;
+                        scoreDotDScore += g * scores[a];
+                    }
+                }
             } else if (e instanceof TaskEvent.Pair pr) {
                 basis.value(pr.qWin(), pr.csWin(), v, 0);
                 basis.value(pr.qLose(), pr.csLose(), vLose, 0);
-                double m = 0;
+                double raw = 0;
                 for (int j = 0; j < d; j++) {
                     v[j] -= vLose[j];
-                    m += theta[j] * v[j];
+                    raw += theta[j] * v[j];
                 }
+                // m = theta'.v, or gamma theta'.v / |theta'| (direction only)
+                double m = scaleFreePairs ? gamma * raw / thetaNorm : raw;
                 llSum += -InnerLoop.softplus(-m);
                 if (withGradient) {
-                    double c = 1.0 - OutcomePredictor.sigmoid(m);
-                    for (int j = 0; j < d; j++) dTheta[j] -= wL * c * v[j];
+                    double c = wL * (1.0 - OutcomePredictor.sigmoid(m));
+                    if (scaleFreePairs) {
+                        // dm/dtheta = (gamma / |theta|) (v - (theta.v / |theta|^2) theta), dm/dgamma = theta.v / |theta|
+                        double f = gamma / thetaNorm;
+                        double proj = raw / (thetaNorm * thetaNorm);
+                        for (int j = 0; j < d; j++) dTheta[j] -= c * f * (v[j] - proj * theta[j]);
+                        dGamma -= c * raw / thetaNorm;
+                    } else {
+                        for (int j = 0; j < d; j++) dTheta[j] -= c * v[j];
+                    }
                 }
             }
+        }
+        if (withGradient && normalise) {
+            for (int j = 0; j < d; j++) dTheta[j] -= scoreDotDScore * theta[j] / (norm * norm);
         }
         double meanV = nRewarded == 0 ? 0 : vSum / nRewarded;
         double meanVCentred = nRewarded == 0 ? 0 : vCentredSum / nRewarded;
@@ -283,6 +325,7 @@ public final class UserMetaObjective {
         double[] dRho = new double[d];
         double dKappa = innerLoop.backward(tr, alpha, rho, kappa, ctx, dTheta, config.firstOrder(), dThetaInit, dAlpha, dRho);
         grad[oKappa] += dKappa * kappa;
+        grad[oGamma] += dGamma * gamma;
         for (int j = 0; j < d; j++) {
             grad[oAlpha + j] += dAlpha[j] * alpha[j];
             grad[oRho + j] += dRho[j] * rho[j];

@@ -29,7 +29,12 @@ public enum MetaBlock {
      * Log of kappa, the scale that maps rewards (utility units) to theta's units (comparison
      * logits), shape [1]. An addition to the spec; see {@code InnerLoop}.
      */
-    LOG_REWARD_SCALE("logRewardScale");
+    LOG_REWARD_SCALE("logRewardScale"),
+    /**
+     * Log of gamma, the sharpness of the direction-only comparison likelihood of the meta-objective,
+     * shape [1]. Used in training only; an addition to the spec, see {@code UserMetaObjective}.
+     */
+    LOG_PAIR_SHARPNESS("logPairSharpness");
 
     private final String symbol;
 

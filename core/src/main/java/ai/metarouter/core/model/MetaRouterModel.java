@@ -84,6 +84,18 @@ public final class MetaRouterModel {
         return new UserState(innerLoop.adapt(thetaInit, alpha, rho, rewardScale, ctx), ctx.size());
     }
 
+    /**
+     * The softmax temperature, in score units, of the policy meta-training optimised for this
+     * user: {@code tau |theta'|} with normalised policy scores, else {@code tau}. Serving that wants
+     * to explore like the training policy uses {@code new Softmax(policyTemperature(u), pMin)}.
+     */
+    public double policyTemperature(UserState u) {
+        if (!config.normalizePolicyScores()) return config.tau();
+        double sq = 0;
+        for (int j = 0; j < basis.dimension(); j++) sq += u.theta(j) * u.theta(j);
+        return config.tau() * Math.sqrt(sq);
+    }
+
     /** The latent preference z of a user's feedback (diagnostics: does z separate users?). */
     public double[] latent(List<? extends Feedback> contexts) {
         return encoder.encode(flat, FeedbackContexts.of(contexts, basis, costScale), null).z();

@@ -29,7 +29,7 @@ class MetaGradientTest {
     private static final MetaDimensions DIMS = new MetaDimensions(D, 5, 3);
 
     private static void report(String what, long seed, double err) {
-        System.out.printf(Locale.ROOT, "gradcheck %-44s seed=%d relErr=%.3e%n", what, seed, err);
+        System.out.printf(Locale.ROOT, "gradcheck %-62s seed=%d relErr=%.3e%n", what, seed, err);
         assertTrue(err < TOLERANCE, what + " seed " + seed + ": relative error " + err);
     }
 
@@ -162,8 +162,13 @@ class MetaGradientTest {
     }
 
     private static void checkObjective(String what, long seed, ObjectiveConfig cfg, boolean sampledDraws) {
+        checkObjective(what + ", scale-free pi and LL", seed, cfg.withScaleFreePairs(true), sampledDraws, true);
+        checkObjective(what + ", plain pi and LL", seed, cfg.withScaleFreePairs(false), sampledDraws, false);
+    }
+
+    private static void checkObjective(String what, long seed, ObjectiveConfig cfg, boolean sampledDraws, boolean normalisedPolicy) {
         SplittableRandom rng = new SplittableRandom(seed);
-        ModelConfig model = new ModelConfig(4, 0.8, 0.7, true);
+        ModelConfig model = new ModelConfig(4, 0.8, 0.7, true, normalisedPolicy);
         UserMetaObjective obj = new UserMetaObjective(DIMS, BASIS, model, cfg);
         UserTask task = Fixtures.randomTask("user-" + seed, 24, BASIS, rng);
         double[] p = Fixtures.randomParameters(MetaParameters.initial(DIMS, seed, 1.5), rng, 0.2);
@@ -175,6 +180,9 @@ class MetaGradientTest {
         report(what + " (k=" + draws.k() + ")", seed, err);
         assertTrue(GradientCheck.norm(g.gradient(), 0, p.length) > 0, "gradient is identically zero");
         // Every meta-parameter block is reached when there are contexts of both kinds.
+        if (cfg.scaleFreePairs() && cfg.pairWeight() > 0 && g.pairEvents() > 0) {
+            assertTrue(g.gradient()[DIMS.offset(MetaBlock.LOG_PAIR_SHARPNESS)] != 0, "the pair sharpness gets no gradient");
+        }
         for (MetaBlock b : new MetaBlock[] {MetaBlock.THETA0, MetaBlock.LOG_ALPHA, MetaBlock.LOG_RHO}) {
             int o = DIMS.offset(b);
             if (draws.k() > 0) assertTrue(GradientCheck.norm(g.gradient(), o, o + DIMS.blockSize(b)) > 0, b + " gets no gradient");
@@ -187,25 +195,25 @@ class MetaGradientTest {
     @ParameterizedTest
     @ValueSource(longs = {31, 32, 33})
     void ipsTermAlone(long seed) {
-        checkObjective("meta-gradient, IPS value term only", seed, new ObjectiveConfig(1, 0, 0, 20, true, 16, 0, 0, 0, 0, false), false);
+        checkObjective("meta-gradient, IPS value term only", seed, new ObjectiveConfig(1, 0, 0, 20, true, 16, 0, 0, 0, 0, true, false), false);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {41, 42, 43})
     void entropyTermAlone(long seed) {
-        checkObjective("meta-gradient, entropy term only", seed, new ObjectiveConfig(0, 1, 0, 20, true, 16, 0, 0, 0, 0, false), false);
+        checkObjective("meta-gradient, entropy term only", seed, new ObjectiveConfig(0, 1, 0, 20, true, 16, 0, 0, 0, 0, true, false), false);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {51, 52, 53})
     void pairLikelihoodTermAlone(long seed) {
-        checkObjective("meta-gradient, pair log-likelihood only", seed, new ObjectiveConfig(0, 0, 1, 20, true, 16, 0, 0, 0, 0, false), false);
+        checkObjective("meta-gradient, pair log-likelihood only", seed, new ObjectiveConfig(0, 0, 1, 20, true, 16, 0, 0, 0, 0, true, false), false);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {61, 62, 63, 64, 65})
     void fullMetaGradientWithNoise(long seed) {
-        ObjectiveConfig cfg = new ObjectiveConfig(1.0, 0.05, 0.7, 20, true, 12, 0.05, 0.1, 0.2, 0.5, false);
+        ObjectiveConfig cfg = new ObjectiveConfig(1.0, 0.05, 0.7, 20, true, 12, 0.05, 0.1, 0.2, 0.5, true, false);
         checkObjective("full meta-gradient, sampled k and noise", seed, cfg, true);
     }
 
@@ -213,7 +221,7 @@ class MetaGradientTest {
     @ValueSource(longs = {71, 72})
     void fullMetaGradientUnnormalisedInnerStep(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        ModelConfig model = new ModelConfig(3, 0.5, 1.0, false);
+        ModelConfig model = new ModelConfig(3, 0.5, 1.0, false, true);
         UserMetaObjective obj = new UserMetaObjective(DIMS, BASIS, model, ObjectiveConfig.defaults());
         UserTask task = Fixtures.randomTask("u" + seed, 16, BASIS, rng);
         double[] p = Fixtures.randomParameters(MetaParameters.initial(DIMS, seed, 1.0), rng, 0.1);
