@@ -27,8 +27,7 @@ class OutcomePredictorEvaluationTest {
         SyntheticBenchmark.Dataset data = SyntheticBenchmark.generate(SyntheticBenchmark.Config.defaults(5).withQueries(3000)
                 .withQualityMode(SyntheticBenchmark.QualityMode.BINARY));
         HashedNgramFeaturizer f = new HashedNgramFeaturizer(FeatureSpec.defaults());
-        for (OutcomeTrainerConfig cfg : new OutcomeTrainerConfig[] {OutcomeTrainerConfig.defaults(),
-                OutcomeTrainerConfig.defaults().withRegularisation(1e-4, 1e-4)}) {
+        for (OutcomeTrainerConfig cfg : new OutcomeTrainerConfig[] {OutcomeTrainerConfig.defaults()}) {
             OutcomePredictor p = new OutcomePredictorTrainer(cfg).fit(data.outcomes().split("train"), data.catalog(), f);
             OutcomePredictorEvaluation.Report r = OutcomePredictorEvaluation.evaluate(p, f, data.outcomes().split("train"),
                     data.outcomes().split("test"));
