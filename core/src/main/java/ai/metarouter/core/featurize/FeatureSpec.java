@@ -8,7 +8,7 @@ import java.util.Map;
  * ({@link #toMap()}), and serving refuses a spec it cannot reproduce, because a model trained on one
  * hashing scheme is garbage on another.
  *
- * @param dim number of hash buckets, a power of two (indices are {@code hash & (dim - 1)})
+ * @param dim number of hash buckets, a power of two up to 2^22 (indices are {@code hash & (dim - 1)})
  * @param maxNgram longest word n-gram (1 = unigrams only)
  * @param hashSeed MurmurHash3 seed
  * @param lowercase whether tokens are lower-cased (per code point, locale-independent)
@@ -22,11 +22,13 @@ public record FeatureSpec(int dim, int maxNgram, int hashSeed, boolean lowercase
     public static final int DEFAULT_DIM = 4096;
     public static final int DEFAULT_MAX_NGRAM = 2;
     public static final int DEFAULT_HASH_SEED = 0x4d52_0001;
+    public static final int MAX_DIM = 1 << 22;
 
     public FeatureSpec {
-        // The sign comes from bit 31 of the hash, so the index bits must stay below it.
-        if (dim < 2 || dim > (1 << 30) || Integer.bitCount(dim) != 1) {
-            throw new IllegalArgumentException("feature dim must be a power of two in [2, 2^30], got " + dim);
+        // The sign comes from bit 31 of the hash, so the index bits must stay below it; the
+        // featuriser keeps a per-thread count array of dim ints, hence the upper bound of 2^22.
+        if (dim < 2 || dim > MAX_DIM || Integer.bitCount(dim) != 1) {
+            throw new IllegalArgumentException("feature dim must be a power of two in [2, 2^22], got " + dim);
         }
         if (maxNgram < 1 || maxNgram > 5) throw new IllegalArgumentException("maxNgram must be in [1, 5], got " + maxNgram);
         if (version != ALGORITHM_VERSION) {

@@ -25,6 +25,16 @@ import java.util.Arrays;
  * </ol>
  */
 public final class HashedNgramFeaturizer {
+    /** log1p(c) for small counts, computed with Math.log1p itself, so the table changes no bit of the output. */
+    private static final double[] LOG1P = new double[1024];
+    /** ASCII letters and digits, exactly Character.isLetterOrDigit on [0, 128). */
+    private static final boolean[] ASCII_WORD = new boolean[128];
+
+    static {
+        for (int c = 0; c < LOG1P.length; c++) LOG1P[c] = Math.log1p(c);
+        for (int c = 0; c < 128; c++) ASCII_WORD[c] = Character.isLetterOrDigit(c);
+    }
+
     private final FeatureSpec spec;
     private final int mask;
     private final ThreadLocal<Scratch> scratch;
@@ -51,8 +61,10 @@ public final class HashedNgramFeaturizer {
                 int start = s.tokStart[i];
                 int h = MurmurHash3.hash32(buf, start, s.tokEnd[i + n - 1] - start, seed);
                 int bucket = h & mask;
-                if (!s.touched[bucket]) {
-                    s.touched[bucket] = true;
+                long bit = 1L << bucket;
+                int word = bucket >>> 6;
+                if ((s.touched[word] & bit) == 0) {
+                    s.touched[word] |= bit;
                     s.touchedList[s.touchedCount++] = bucket;
                 }
                 s.counts[bucket] += h < 0 ? -1 : 1;
@@ -73,6 +85,24 @@ public final class HashedNgramFeaturizer {
         boolean inToken = false;
         boolean lower = spec.lowercase();
         for (int i = 0; i < len; ) {
+            char ch = text.charAt(i);
+            if (ch < 128) {
+                // ASCII fast path: same decisions as the general path below, without its table lookups.
+                i++;
+                codePoints++;
+                if (ASCII_WORD[ch]) {
+                    if (!inToken) {
+                        if (tokens > 0) buf[pos++] = ' ';
+                        s.tokStart[tokens] = pos;
+                        inToken = true;
+                    }
+                    buf[pos++] = (byte) (lower && ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+                } else if (inToken) {
+                    s.tokEnd[tokens++] = pos;
+                    inToken = false;
+                }
+                continue;
+            }
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             codePoints++;
@@ -117,41 +147,49 @@ public final class HashedNgramFeaturizer {
     private QueryFeatures collect(Scratch s, int tokens) {
         int touched = s.touchedCount;
         int[] order = s.touchedList;
-        // Few buckets in a big space: sort them; otherwise a linear scan of the marks is cheaper.
-        boolean scan = (long) touched * 16 >= spec.dim();
+        long[] bits = s.touched;
+        int[] counts = s.counts;
+        // Walking the bitset's words visits buckets in order; when the words far outnumber the
+        // touched buckets, sorting the touched list is cheaper.
+        boolean scan = bits.length <= 4L * touched;
         if (!scan) Arrays.sort(order, 0, touched);
-        int nnz = 0;
-        for (int t = 0; t < touched; t++) if (s.counts[order[t]] != 0) nnz++;
-        int[] idx = new int[nnz];
-        double[] val = new double[nnz];
+        int[] idx = new int[touched];
+        double[] val = new double[touched];
         int k = 0;
         if (scan) {
-            boolean[] marks = s.touched;
-            for (int b = 0; b < marks.length; b++) {
-                if (marks[b]) {
-                    int c = s.counts[b];
+            for (int w = 0; w < bits.length; w++) {
+                long x = bits[w];
+                if (x == 0) continue;
+                bits[w] = 0;
+                while (x != 0) {
+                    int b = (w << 6) + Long.numberOfTrailingZeros(x);
+                    x &= x - 1;
+                    int c = counts[b];
+                    counts[b] = 0;
                     if (c != 0) {
                         idx[k] = b;
-                        val[k++] = c > 0 ? Math.log1p(c) : -Math.log1p(-c);
+                        val[k++] = signedLog1p(c);
                     }
                 }
             }
         } else {
             for (int t = 0; t < touched; t++) {
                 int b = order[t];
-                int c = s.counts[b];
+                int c = counts[b];
+                counts[b] = 0;
+                bits[b >>> 6] = 0;
                 if (c != 0) {
                     idx[k] = b;
-                    val[k++] = c > 0 ? Math.log1p(c) : -Math.log1p(-c);
+                    val[k++] = signedLog1p(c);
                 }
             }
         }
-        for (int t = 0; t < touched; t++) {
-            int b = order[t];
-            s.counts[b] = 0;
-            s.touched[b] = false;
-        }
         s.touchedCount = 0;
+        int nnz = k;
+        if (nnz < touched) {
+            idx = Arrays.copyOf(idx, nnz);
+            val = Arrays.copyOf(val, nnz);
+        }
         double sq = 0;
         for (int i = 0; i < nnz; i++) sq += val[i] * val[i];
         if (sq > 0) {
@@ -162,20 +200,27 @@ public final class HashedNgramFeaturizer {
         return new QueryFeatures(idx, val, tokens, s.codePoints);
     }
 
+    private static double signedLog1p(int c) {
+        int a = c < 0 ? -c : c;
+        double v = a < LOG1P.length ? LOG1P[a] : Math.log1p(a);
+        return c < 0 ? -v : v;
+    }
+
     /** Per-thread buffers; grown on demand, never shrunk. */
     private static final class Scratch {
         byte[] bytes = new byte[4096];
         int[] tokStart = new int[512];
         int[] tokEnd = new int[512];
         final int[] counts;
-        final boolean[] touched;
+        /** Bitset of touched buckets (dim / 64 words). */
+        final long[] touched;
         int[] touchedList = new int[1024];
         int touchedCount;
         int codePoints;
 
         Scratch(int dim) {
             counts = new int[dim];
-            touched = new boolean[dim];
+            touched = new long[Math.max(1, dim >>> 6)];
         }
 
         void ensureBytes(int n) {
