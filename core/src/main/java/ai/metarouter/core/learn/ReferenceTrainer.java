@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *   <li>Fit the outcome predictor on the outcome table's train split ({@link OutcomePredictorTrainer}).</li>
  *   <li>Build each user's {@link UserTask} with the frozen predictor.</li>
  *   <li>For iteration i = 0, 1, ...: users = {@link UserSampler#sample}(seed, i, all user ids,
- *       usersPerIteration); per user {@link UserMetaObjective#evaluate}(params, task, seed, i) into a
+ *       usersPerIteration), or those with {@link UserSampler#keep}(seed, i, id, rate); per user {@link UserMetaObjective#evaluate}(params, task, seed, i) into a
  *       {@link GradientAccumulator} with weight 1; then {@link OuterStep#apply}.</li>
  * </ol>
  * The Spark trainer does step 3 with the same three calls (objective per user on executors,
@@ -95,7 +95,7 @@ public final class ReferenceTrainer {
         List<IterationLog> log = new ArrayList<>(iterations);
         for (int it = fromIteration; it < fromIteration + iterations; it++) {
             GradientAccumulator acc = new GradientAccumulator(params.size());
-            for (String user : UserSampler.sample(config.seed(), it, byUser.keySet(), config.usersPerIteration())) {
+            for (String user : sampledUsers(byUser.keySet(), it)) {
                 acc.add(objective.evaluate(params, byUser.get(user), config.seed(), it), 1.0);
             }
             OuterStep.Result step = OuterStep.apply(params, state, acc, config.adam());
@@ -106,5 +106,15 @@ public final class ReferenceTrainer {
             if (progress != null) progress.accept(line);
         }
         return new Result(initial.withMetaParameters(params), state, List.copyOf(log));
+    }
+
+    /** The users of iteration {@code it}: exact-size or Bernoulli sampling (see {@link TrainerConfig#userSampleRate()}). */
+    public List<String> sampledUsers(java.util.Collection<String> userIds, int it) {
+        if (config.userSampleRate() > 0) {
+            List<String> out = new ArrayList<>();
+            for (String u : new java.util.TreeSet<>(userIds)) if (UserSampler.keep(config.seed(), it, u, config.userSampleRate())) out.add(u);
+            return out;
+        }
+        return UserSampler.sample(config.seed(), it, userIds, config.usersPerIteration());
     }
 }

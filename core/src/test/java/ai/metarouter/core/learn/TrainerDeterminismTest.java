@@ -85,6 +85,21 @@ class TrainerDeterminismTest {
         assertTrue(worst < 1e-12, "relative difference " + worst);
     }
 
+    @Test
+    void bernoulliSamplingIsWhatASparkJobWithoutAUserListDoes() {
+        ReferenceTrainer bern = new ReferenceTrainer(trainer.config().withUserSampleRate(0.3).withIterations(3, 1));
+        List<String> ids = new ArrayList<>();
+        for (UserTask t : tasks) ids.add(t.userId());
+        for (int it = 0; it < 3; it++) {
+            List<String> expected = new ArrayList<>();
+            for (String u : new java.util.TreeSet<>(ids)) if (UserSampler.keep(trainer.config().seed(), it, u, 0.3)) expected.add(u);
+            assertEquals(expected, bern.sampledUsers(ids, it));
+        }
+        ReferenceTrainer.Result a = bern.metaTrain(initial, tasks, null);
+        assertEquals(a.model().metaParameters(), bern.metaTrain(initial, tasks, null).model().metaParameters());
+        assertTrue(a.log().get(0).users() > 5 && a.log().get(0).users() < 35, "about 30% of 60 users");
+    }
+
     private static UserTask find(String id) {
         for (UserTask t : tasks) if (t.userId().equals(id)) return t;
         throw new AssertionError(id);
