@@ -15,6 +15,7 @@ public final class MurmurHash3 {
     private MurmurHash3() {}
 
     /** The 32-bit hash of {@code len} bytes of {@code data} starting at {@code offset}. */
+    @SuppressWarnings("fallthrough") // the reference's tail handling falls through on purpose
     public static int hash32(byte[] data, int offset, int len, int seed) {
         int h1 = seed;
         int end = offset + (len & ~3);

@@ -36,14 +36,14 @@ import java.util.SplittableRandom;
  *       {@link ObjectiveConfig#ipsBaseline()} is off or there is no other): an addition to the spec.
  *       Why: the IPS value of one user's 16 route events has a standard error several times the
  *       whole personalisation gap, mostly from the reward's level; centring removes the level
- *       without biasing the gradient (since the logging policy covers every candidate,
- *       E[pi/p0] = 1 and b does not depend on the event), and measurably improves PGC. The logged
+ *       without biasing the gradient (the logging policy covers every candidate, so
+ *       E[pi/p0] = 1, and b does not depend on the event). The logged
  *       {@link UserGradient#ipsValue()} is the plain, uncentred IPS estimate.
- *       <br>The scale-free forms of pi and LL (additions to the spec, on by default) make both query-set
- *       terms depend on the direction of theta' only (plus global sharpnesses tau and gamma), which is
- *       all that routing uses. With the plain forms, meta-training improved held-out LL and IPS
- *       mostly by inflating |theta'| (weakening the prior so that the inner loop overshoots), which made
- *       the adapted direction noisier and routing worse.</li>
+ *       <br>The scale-free forms of pi and LL (additions to the spec, on by default) make both
+ *       query-set terms depend on the direction of theta' only (plus the global sharpnesses tau and
+ *       gamma), which is all that greedy routing uses, so neither can be improved by merely growing
+ *       |theta'|. They did not, on their own, make meta-training improve routing from comparisons
+ *       alone (see ReferenceTrainerLearnsTest and the trainer defaults in {@link ObjectiveConfig}).</li>
  *   <li>Reverse mode: dL/dtheta' through the inner loop ({@link InnerLoop#backward}) and the encoder
  *       ({@link PreferenceEncoder#backward}) to every meta-parameter.</li>
  * </ol>

@@ -15,9 +15,9 @@ import java.util.Map;
  *        {@code L = 1 + sum_pairs |v|^2 / 4 + w_r sum_rewards |psi|^2} (see {@code InnerLoop})
  * @param normalizePolicyScores divide scores by |theta'| in the training policy (an addition to the
  *        spec). Why: theta' is in comparison-logit units, so the plain softmax gets sharper as theta'
- *        grows, and meta-training then raised the IPS value mostly by inflating theta' (sharpening)
- *        rather than by routing better; greedy routing, which is what users get, depends on the
- *        direction of theta' only. Normalised, tau is a temperature in units of |theta'|.
+ *        grows, and the IPS value of a too-soft policy can be raised by inflating theta' alone;
+ *        greedy routing, which is what users get, depends on the direction of theta' only.
+ *        Normalised, tau is a temperature in units of |theta'|.
  */
 public record ModelConfig(int innerSteps, double rewardWeight, double tau, boolean normalizeInnerStep, boolean normalizePolicyScores) {
     public ModelConfig {
