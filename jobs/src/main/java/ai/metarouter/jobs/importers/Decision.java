@@ -1,6 +1,5 @@
 package ai.metarouter.jobs.importers;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -13,8 +12,7 @@ import java.util.List;
  * @param detail for people: every problem, and for duplicates where the other rows are and what differs
  * @param problems every problem kind of this row, its own and those found by comparing duplicates
  */
-public record Decision(SourceRow row, Status status, ProblemKind reason, String detail, List<ProblemKind> problems)
-        implements Serializable {
+public record Decision(SourceRow row, Status status, ProblemKind reason, String detail, List<ProblemKind> problems) {
     /** Outcome of one source row. */
     public enum Status {
         /** Imported: its query appears in the outcome table. */

@@ -1,7 +1,5 @@
 package ai.metarouter.jobs.importers;
 
-import java.io.Serializable;
-
 /**
  * One problem of one source row.
  *
@@ -9,7 +7,7 @@ import java.io.Serializable;
  * @param column the column it is in (null when it concerns the whole row)
  * @param value the offending raw value, shortened for messages (null when there is none)
  */
-public record Problem(ProblemKind kind, String column, String value) implements Serializable {
+public record Problem(ProblemKind kind, String column, String value) {
     private static final int MAX_VALUE_CHARS = 60;
 
     public Problem {

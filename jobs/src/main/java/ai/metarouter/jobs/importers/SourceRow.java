@@ -1,6 +1,5 @@
 package ai.metarouter.jobs.importers;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -20,7 +19,7 @@ import java.util.List;
  * @param problems everything wrong with this row by itself, in column order
  */
 public record SourceRow(String file, long row, long line, String sampleId, String task, String prompt, String split,
-                        List<Double> quality, List<Double> cost, List<Problem> problems) implements Serializable {
+                        List<Double> quality, List<Double> cost, List<Problem> problems) {
     public SourceRow {
         quality = List.copyOf(quality);
         cost = List.copyOf(cost);
