@@ -8,11 +8,18 @@ import ai.metarouter.core.model.OutcomePredictor;
  * Per-user adaptation: K Meta-SGD steps on the context loss
  * <pre>
  *   L_c(theta) = sum_pairs -log sigmoid(theta . v_i)
- *              + (w_r / 2) sum_rewards (theta . psi_i - r_i)^2
+ *              + (w_r / 2) sum_rewards (theta . psi_i - kappa r_i)^2
  *              + (1/2) sum_j rho_j (theta_j - theta_init_j)^2
  *   theta_0 = theta_init,   theta_{t+1} = theta_t - s alpha (.) grad L_c(theta_t)
  * </pre>
- * with meta-learned alpha = exp(logAlpha) and rho = exp(logRho).
+ * with meta-learned alpha = exp(logAlpha), rho = exp(logRho) and kappa = exp(logRewardScale).
+ *
+ * <p>The reward scale kappa (an addition to the spec): theta lives in the units of the
+ * comparisons' logits (a Bradley-Terry user with sharpness beta and utility w has theta = beta w),
+ * while a reward is in utility units. Regressing theta . psi on r itself would pull theta towards
+ * scale 1 while the comparisons pull it towards scale beta, so the two kinds of feedback fought
+ * and a router meta-trained on mixed logs adapted badly from comparisons alone. With kappa learned
+ * (initialised at the prior's scale) both kinds of evidence agree on what theta means.
  *
  * <p>Step normalisation (a change from plain Meta-SGD, on by default, {@link ModelConfig#normalizeInnerStep}):
  * s = 1 / L with {@code L = 1 + sum_pairs |v_i|^2 / 4 + w_r sum_rewards |psi_i|^2}, an upper bound
@@ -77,7 +84,7 @@ public final class InnerLoop {
     }
 
     /** Runs the K steps from theta_init and keeps every iterate. */
-    public Trajectory run(double[] thetaInit, double[] alpha, double[] rho, FeedbackContexts ctx) {
+    public Trajectory run(double[] thetaInit, double[] alpha, double[] rho, double rewardScale, FeedbackContexts ctx) {
         int d = thetaInit.length;
         double s = stepScale(ctx);
         double[] thetas = new double[(steps + 1) * d];
@@ -85,7 +92,7 @@ public final class InnerLoop {
         double[] theta = thetaInit.clone();
         double[] g = new double[d];
         for (int t = 0; t < steps; t++) {
-            gradient(theta, thetaInit, rho, ctx, g);
+            gradient(theta, thetaInit, rho, rewardScale, ctx, g);
             for (int j = 0; j < d; j++) theta[j] -= s * alpha[j] * g[j];
             System.arraycopy(theta, 0, thetas, (t + 1) * d, d);
         }
@@ -93,20 +100,21 @@ public final class InnerLoop {
     }
 
     /** theta_K only (serving's adapt). */
-    public double[] adapt(double[] thetaInit, double[] alpha, double[] rho, FeedbackContexts ctx) {
+    public double[] adapt(double[] thetaInit, double[] alpha, double[] rho, double rewardScale, FeedbackContexts ctx) {
         int d = thetaInit.length;
         double s = stepScale(ctx);
         double[] theta = thetaInit.clone();
         double[] g = new double[d];
         for (int t = 0; t < steps; t++) {
-            gradient(theta, thetaInit, rho, ctx, g);
+            gradient(theta, thetaInit, rho, rewardScale, ctx, g);
             for (int j = 0; j < d; j++) theta[j] -= s * alpha[j] * g[j];
         }
         return theta;
     }
 
     /** L_c(theta); writes grad L_c into {@code gradOut} when it is not null. */
-    public double contextLoss(double[] theta, double[] thetaInit, double[] rho, FeedbackContexts ctx, double[] gradOut) {
+    public double contextLoss(double[] theta, double[] thetaInit, double[] rho, double rewardScale, FeedbackContexts ctx,
+                              double[] gradOut) {
         int d = theta.length;
         double loss = 0;
         double[] v = ctx.pairDiffsView();
@@ -117,19 +125,19 @@ public final class InnerLoop {
         double[] psi = ctx.rewardPsiView();
         double[] r = ctx.rewardValuesView();
         for (int i = 0; i < ctx.rewardCount(); i++) {
-            double e = dot(theta, psi, i * d, d) - r[i];
+            double e = dot(theta, psi, i * d, d) - rewardScale * r[i];
             loss += 0.5 * rewardWeight * e * e;
         }
         for (int j = 0; j < d; j++) {
             double diff = theta[j] - thetaInit[j];
             loss += 0.5 * rho[j] * diff * diff;
         }
-        if (gradOut != null) gradient(theta, thetaInit, rho, ctx, gradOut);
+        if (gradOut != null) gradient(theta, thetaInit, rho, rewardScale, ctx, gradOut);
         return loss;
     }
 
     /** grad L_c(theta) into {@code g}. */
-    public void gradient(double[] theta, double[] thetaInit, double[] rho, FeedbackContexts ctx, double[] g) {
+    public void gradient(double[] theta, double[] thetaInit, double[] rho, double rewardScale, FeedbackContexts ctx, double[] g) {
         int d = theta.length;
         for (int j = 0; j < d; j++) g[j] = rho[j] * (theta[j] - thetaInit[j]);
         double[] v = ctx.pairDiffsView();
@@ -142,7 +150,7 @@ public final class InnerLoop {
         double[] r = ctx.rewardValuesView();
         for (int i = 0; i < ctx.rewardCount(); i++) {
             int o = i * d;
-            double c = rewardWeight * (dot(theta, psi, o, d) - r[i]);
+            double c = rewardWeight * (dot(theta, psi, o, d) - rewardScale * r[i]);
             for (int j = 0; j < d; j++) g[j] += c * psi[o + j];
         }
     }
@@ -168,13 +176,13 @@ public final class InnerLoop {
 
     /**
      * Reverse mode through the K steps. Given {@code lambdaK} = dL/d theta_K, adds dL/d theta_init,
-     * dL/d alpha and dL/d rho into the three output arrays.
+     * dL/d alpha and dL/d rho into the three output arrays and returns dL/d kappa.
      *
      * @param firstOrder if true, drop the second-order term (lambda_t = lambda_{t+1}; the first-order
-     *                   MAML approximation); the direct partials in alpha, rho and theta_init are kept
+     *                   MAML approximation); the direct partials in alpha, rho, kappa and theta_init are kept
      */
-    public void backward(Trajectory tr, double[] alpha, double[] rho, FeedbackContexts ctx, double[] lambdaK,
-                         boolean firstOrder, double[] dThetaInit, double[] dAlpha, double[] dRho) {
+    public double backward(Trajectory tr, double[] alpha, double[] rho, double rewardScale, FeedbackContexts ctx,
+                           double[] lambdaK, boolean firstOrder, double[] dThetaInit, double[] dAlpha, double[] dRho) {
         int d = tr.dim();
         double s = tr.stepScale();
         double[] thetaInit = tr.thetaInit();
@@ -183,15 +191,24 @@ public final class InnerLoop {
         double[] g = new double[d];
         double[] scaled = new double[d];
         double[] hv = new double[d];
+        // d grad L_c / d kappa = -w_r sum_i r_i psi_i, the same at every step
+        double[] dGradDKappa = new double[d];
+        double[] psi = ctx.rewardPsiView();
+        double[] r = ctx.rewardValuesView();
+        for (int i = 0; i < ctx.rewardCount(); i++) {
+            for (int j = 0; j < d; j++) dGradDKappa[j] -= rewardWeight * r[i] * psi[i * d + j];
+        }
+        double dKappa = 0;
         for (int t = tr.steps() - 1; t >= 0; t--) {
             System.arraycopy(tr.thetas(), t * d, theta, 0, d);
-            gradient(theta, thetaInit, rho, ctx, g);
+            gradient(theta, thetaInit, rho, rewardScale, ctx, g);
             for (int j = 0; j < d; j++) {
                 double step = s * alpha[j];
                 double diff = theta[j] - thetaInit[j];
                 dAlpha[j] -= lambda[j] * s * g[j];
                 dRho[j] -= lambda[j] * step * diff;
                 dThetaInit[j] += lambda[j] * step * rho[j];
+                dKappa -= lambda[j] * step * dGradDKappa[j];
                 scaled[j] = step * lambda[j];
             }
             if (!firstOrder) {
@@ -200,6 +217,7 @@ public final class InnerLoop {
             }
         }
         for (int j = 0; j < d; j++) dThetaInit[j] += lambda[j];
+        return dKappa;
     }
 
     static double dot(double[] a, double[] b, int off, int d) {

@@ -31,7 +31,7 @@ public record TrainerConfig(FeatureSpec featureSpec, UtilityBasis basis, Outcome
 
     public static TrainerConfig defaults() {
         return new TrainerConfig(FeatureSpec.defaults(), UtilityBasis.defaults(), OutcomeTrainerConfig.defaults(), 16, 4, 5.0,
-                ModelConfig.defaults(), ObjectiveConfig.defaults(), AdamConfig.defaults(), 200, 64, 1L);
+                ModelConfig.defaults(), ObjectiveConfig.defaults(), AdamConfig.defaults(), 400, 200, 1L);
     }
 
     public TrainerConfig withIterations(int n, int users) {

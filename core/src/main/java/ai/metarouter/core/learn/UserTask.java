@@ -21,19 +21,34 @@ public record UserTask(String userId, int basisDim, List<TaskEvent> events, int 
 
     /** Number of events usable as feedback contexts. */
     public int feedbackCount() {
+        return contextCount(false);
+    }
+
+    /** Number of events usable as contexts: all feedback, or comparisons only. */
+    public int contextCount(boolean pairsOnly) {
         int n = 0;
-        for (TaskEvent e : events) if (e.isFeedback()) n++;
+        for (TaskEvent e : events) if (isContext(e, pairsOnly)) n++;
         return n;
+    }
+
+    /** Whether an event can be a context: any feedback, or with {@code pairsOnly} only comparisons. */
+    public static boolean isContext(TaskEvent e, boolean pairsOnly) {
+        return pairsOnly ? e instanceof TaskEvent.Pair : e.isFeedback();
     }
 
     /** Index in {@link #events()} just after the k-th feedback event (0 for k = 0). */
     public int queryStart(int k) {
+        return queryStart(k, false);
+    }
+
+    /** Index in {@link #events()} just after the k-th context event (0 for k = 0). */
+    public int queryStart(int k, boolean pairsOnly) {
         if (k == 0) return 0;
         int seen = 0;
         for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).isFeedback() && ++seen == k) return i + 1;
+            if (isContext(events.get(i), pairsOnly) && ++seen == k) return i + 1;
         }
-        throw new IllegalArgumentException("user " + userId + " has only " + seen + " feedback events, asked for " + k);
+        throw new IllegalArgumentException("user " + userId + " has only " + seen + " context events, asked for " + k);
     }
 
     /**
@@ -41,6 +56,11 @@ public record UserTask(String userId, int basisDim, List<TaskEvent> events, int 
      * score (a route event with a reward, or a comparison); -1 when there is none even for k = 0.
      */
     public int maxContexts(int kMax) {
+        return maxContexts(kMax, false);
+    }
+
+    /** {@link #maxContexts(int)} when contexts are all feedback or, with {@code pairsOnly}, comparisons only. */
+    public int maxContexts(int kMax, boolean pairsOnly) {
         int lastScorable = -1;
         for (int i = events.size() - 1; i >= 0; i--) {
             TaskEvent e = events.get(i);
@@ -51,7 +71,7 @@ public record UserTask(String userId, int basisDim, List<TaskEvent> events, int 
         }
         if (lastScorable < 0) return -1;
         int k = 0;
-        for (int i = 0; i < lastScorable; i++) if (events.get(i).isFeedback()) k++;
+        for (int i = 0; i < lastScorable; i++) if (isContext(events.get(i), pairsOnly)) k++;
         return Math.min(k, kMax);
     }
 }

@@ -24,7 +24,12 @@ public enum MetaBlock {
     /** Log of the inner loop's per-coordinate step sizes (Meta-SGD), d. */
     LOG_ALPHA("logAlpha"),
     /** Log of the inner loop's per-coordinate pull towards theta_init, d. */
-    LOG_RHO("logRho");
+    LOG_RHO("logRho"),
+    /**
+     * Log of kappa, the scale that maps rewards (utility units) to theta's units (comparison
+     * logits), shape [1]. An addition to the spec; see {@code InnerLoop}.
+     */
+    LOG_REWARD_SCALE("logRewardScale");
 
     private final String symbol;
 

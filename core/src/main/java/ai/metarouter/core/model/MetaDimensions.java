@@ -41,6 +41,7 @@ public record MetaDimensions(int basisDim, int hidden, int latent) {
             case B2 -> new int[] {z};
             case THETA0, LOG_ALPHA, LOG_RHO -> new int[] {d};
             case A -> new int[] {d, z};
+            case LOG_REWARD_SCALE -> new int[] {1};
         };
     }
 

@@ -35,7 +35,7 @@ public final class MetaParameters {
      * The seeded initialisation: weights Gaussian with standard deviation {@code 0.5 / sqrt(fan_in)}
      * (encoder) or 0.1 (latent map A), biases 0, {@code theta0 = betaInit * (1, -0.5, 0, ...)} (a
      * moderately cost-averse population until training says otherwise), {@code alpha = 0.5},
-     * {@code rho = 1}.
+     * {@code rho = 1}, reward scale {@code kappa = betaInit} (rewards in the prior's units).
      */
     public static MetaParameters initial(MetaDimensions dims, long seed, double betaInit) {
         double[] v = new double[dims.size()];
@@ -51,6 +51,7 @@ public final class MetaParameters {
         if (d > 1) v[t0 + 1] = -0.5 * betaInit;
         Arrays.fill(v, dims.offset(MetaBlock.LOG_ALPHA), dims.offset(MetaBlock.LOG_ALPHA) + d, Math.log(0.5));
         Arrays.fill(v, dims.offset(MetaBlock.LOG_RHO), dims.offset(MetaBlock.LOG_RHO) + d, 0.0);
+        v[dims.offset(MetaBlock.LOG_REWARD_SCALE)] = Math.log(betaInit);
         return new MetaParameters(dims, v);
     }
 

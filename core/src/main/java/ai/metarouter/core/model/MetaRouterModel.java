@@ -35,6 +35,7 @@ public final class MetaRouterModel {
     private final double[] flat;
     private final double[] alpha;
     private final double[] rho;
+    private final double rewardScale;
     private final PreferenceEncoder encoder;
     private final InnerLoop innerLoop;
     private final UserState prior;
@@ -62,6 +63,7 @@ public final class MetaRouterModel {
             alpha[j] = Math.exp(alpha[j]);
             rho[j] = Math.exp(rho[j]);
         }
+        this.rewardScale = Math.exp(params.block(MetaBlock.LOG_REWARD_SCALE)[0]);
         this.encoder = new PreferenceEncoder(params.dims());
         this.innerLoop = new InnerLoop(config);
         this.prior = adapt(FeedbackContexts.empty(d));
@@ -79,7 +81,7 @@ public final class MetaRouterModel {
 
     public UserState adapt(FeedbackContexts ctx) {
         double[] thetaInit = encoder.encode(flat, ctx, null).thetaInit();
-        return new UserState(innerLoop.adapt(thetaInit, alpha, rho, ctx), ctx.size());
+        return new UserState(innerLoop.adapt(thetaInit, alpha, rho, rewardScale, ctx), ctx.size());
     }
 
     /** The latent preference z of a user's feedback (diagnostics: does z separate users?). */

@@ -21,7 +21,7 @@ public record ModelConfig(int innerSteps, double rewardWeight, double tau, boole
     }
 
     public static ModelConfig defaults() {
-        return new ModelConfig(5, 1.0, 0.1, true);
+        return new ModelConfig(5, 1.0, 0.5, true);
     }
 
     public Map<String, Object> toMap() {

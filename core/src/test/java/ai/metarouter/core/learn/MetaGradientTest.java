@@ -63,9 +63,10 @@ class MetaGradientTest {
         double[] init = gaussianVector(rng, D, 1.0);
         double[] rho = new double[D];
         for (int j = 0; j < D; j++) rho[j] = Math.exp(0.3 * MetaParameters.nextGaussian(rng));
+        double kappa = 3.0 * rng.nextDouble() + 0.5;
         double[] g = new double[D];
-        loop.contextLoss(theta, init, rho, ctx, g);
-        double[] fd = GradientCheck.numeric(t -> loop.contextLoss(t, init, rho, ctx, null), theta, H);
+        loop.contextLoss(theta, init, rho, kappa, ctx, g);
+        double[] fd = GradientCheck.numeric(t -> loop.contextLoss(t, init, rho, kappa, ctx, null), theta, H);
         report("context loss dL_c/dtheta", seed, GradientCheck.relativeError(g, fd));
 
         double[] u = gaussianVector(rng, D, 1.0);
@@ -73,7 +74,7 @@ class MetaGradientTest {
         loop.hessianVectorProduct(theta, rho, ctx, u, hv);
         double[] fdHv = GradientCheck.numeric(t -> {
             double[] gt = new double[D];
-            loop.gradient(t, init, rho, ctx, gt);
+            loop.gradient(t, init, rho, kappa, ctx, gt);
             double s = 0;
             for (int j = 0; j < D; j++) s += gt[j] * u[j];
             return s;
@@ -89,8 +90,9 @@ class MetaGradientTest {
                 SplittableRandom rng = new SplittableRandom(seed * 31 + steps);
                 FeedbackContexts ctx = randomContexts(rng, 4, 2);
                 InnerLoop loop = new InnerLoop(steps, 0.5, normalize);
-                // x = [theta_init ; alpha ; rho]; small alpha keeps the unnormalised loop stable
-                double[] x = new double[3 * D];
+                // x = [theta_init ; alpha ; rho ; kappa]; small alpha keeps the unnormalised loop stable
+                double[] x = new double[3 * D + 1];
+                x[3 * D] = 0.5 + 3 * rng.nextDouble();
                 for (int j = 0; j < D; j++) {
                     x[j] = MetaParameters.nextGaussian(rng);
                     x[D + j] = (normalize ? 0.5 : 0.05) * Math.exp(0.3 * MetaParameters.nextGaussian(rng));
@@ -101,7 +103,7 @@ class MetaGradientTest {
                     double[] init = java.util.Arrays.copyOfRange(y, 0, D);
                     double[] alpha = java.util.Arrays.copyOfRange(y, D, 2 * D);
                     double[] rho = java.util.Arrays.copyOfRange(y, 2 * D, 3 * D);
-                    double[] th = loop.run(init, alpha, rho, ctx).adapted();
+                    double[] th = loop.run(init, alpha, rho, y[3 * D], ctx).adapted();
                     double s = 0;
                     for (int j = 0; j < D; j++) s += lambda[j] * th[j];
                     return s;
@@ -109,12 +111,12 @@ class MetaGradientTest {
                 double[] init = java.util.Arrays.copyOfRange(x, 0, D);
                 double[] alpha = java.util.Arrays.copyOfRange(x, D, 2 * D);
                 double[] rho = java.util.Arrays.copyOfRange(x, 2 * D, 3 * D);
-                InnerLoop.Trajectory tr = loop.run(init, alpha, rho, ctx);
-                double[] analytic = new double[3 * D];
+                InnerLoop.Trajectory tr = loop.run(init, alpha, rho, x[3 * D], ctx);
+                double[] analytic = new double[3 * D + 1];
                 double[] dInit = new double[D];
                 double[] dAlpha = new double[D];
                 double[] dRho = new double[D];
-                loop.backward(tr, alpha, rho, ctx, lambda, false, dInit, dAlpha, dRho);
+                analytic[3 * D] = loop.backward(tr, alpha, rho, x[3 * D], ctx, lambda, false, dInit, dAlpha, dRho);
                 System.arraycopy(dInit, 0, analytic, 0, D);
                 System.arraycopy(dAlpha, 0, analytic, D, D);
                 System.arraycopy(dRho, 0, analytic, 2 * D, D);
@@ -123,6 +125,7 @@ class MetaGradientTest {
                 report(what + " d/dtheta_init", seed, GradientCheck.relativeError(analytic, fd, 0, D));
                 report(what + " d/dalpha", seed, GradientCheck.relativeError(analytic, fd, D, 2 * D));
                 report(what + " d/drho", seed, GradientCheck.relativeError(analytic, fd, 2 * D, 3 * D));
+                report(what + " d/dkappa", seed, GradientCheck.relativeError(analytic, fd, 3 * D, 3 * D + 1));
             }
         }
     }
@@ -176,30 +179,33 @@ class MetaGradientTest {
             int o = DIMS.offset(b);
             if (draws.k() > 0) assertTrue(GradientCheck.norm(g.gradient(), o, o + DIMS.blockSize(b)) > 0, b + " gets no gradient");
         }
+        if (obj.contexts(task, draws).rewardCount() > 0) {
+            assertTrue(g.gradient()[DIMS.offset(MetaBlock.LOG_REWARD_SCALE)] != 0, "the reward scale gets no gradient");
+        }
     }
 
     @ParameterizedTest
     @ValueSource(longs = {31, 32, 33})
     void ipsTermAlone(long seed) {
-        checkObjective("meta-gradient, IPS value term only", seed, new ObjectiveConfig(1, 0, 0, 20, 16, 0, 0, 0, false), false);
+        checkObjective("meta-gradient, IPS value term only", seed, new ObjectiveConfig(1, 0, 0, 20, true, 16, 0, 0, 0, 0, false), false);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {41, 42, 43})
     void entropyTermAlone(long seed) {
-        checkObjective("meta-gradient, entropy term only", seed, new ObjectiveConfig(0, 1, 0, 20, 16, 0, 0, 0, false), false);
+        checkObjective("meta-gradient, entropy term only", seed, new ObjectiveConfig(0, 1, 0, 20, true, 16, 0, 0, 0, 0, false), false);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {51, 52, 53})
     void pairLikelihoodTermAlone(long seed) {
-        checkObjective("meta-gradient, pair log-likelihood only", seed, new ObjectiveConfig(0, 0, 1, 20, 16, 0, 0, 0, false), false);
+        checkObjective("meta-gradient, pair log-likelihood only", seed, new ObjectiveConfig(0, 0, 1, 20, true, 16, 0, 0, 0, 0, false), false);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {61, 62, 63, 64, 65})
     void fullMetaGradientWithNoise(long seed) {
-        ObjectiveConfig cfg = new ObjectiveConfig(1.0, 0.05, 0.7, 20, 12, 0.05, 0.1, 0.2, false);
+        ObjectiveConfig cfg = new ObjectiveConfig(1.0, 0.05, 0.7, 20, true, 12, 0.05, 0.1, 0.2, 0.5, false);
         checkObjective("full meta-gradient, sampled k and noise", seed, cfg, true);
     }
 
