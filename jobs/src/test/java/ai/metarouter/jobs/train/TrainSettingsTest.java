@@ -32,6 +32,10 @@ class TrainSettingsTest {
         assertEquals(core.hidden(), s.trainer().hidden());
         assertEquals(core.latent(), s.trainer().latent());
         assertEquals(core.betaInit(), s.trainer().betaInit());
+        assertEquals(core.iterations(), s.trainer().iterations());
+        assertEquals(core.usersPerIteration(), s.trainer().usersPerIteration());
+        assertEquals(core.outcome().rank(), s.trainer().outcome().rank());
+        assertEquals(core.outcome().epochs(), s.trainer().outcome().epochs());
         assertEquals(CONF.getLong("metarouter.seed"), s.trainer().seed());
         assertEquals(TrainSettings.Optimizer.ADAM, s.optimizer());
     }
