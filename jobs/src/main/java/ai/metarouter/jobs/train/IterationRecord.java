@@ -51,8 +51,11 @@ public record IterationRecord(IterationLog log, double seconds, int evaluations)
         return new IterationRecord(log, num(m, "seconds").doubleValue(), num(m, "evaluations").intValue());
     }
 
+    /** A number; JSON has no NaN, so Jackson writes it (and infinities) as strings, which are read back here. */
     private static Number num(Map<String, ?> m, String key) {
-        if (!(m.get(key) instanceof Number n)) throw new IllegalArgumentException("iteration record: '" + key + "' must be a number");
-        return n;
+        Object v = m.get(key);
+        if (v instanceof Number n) return n;
+        if (v instanceof String s && (s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity"))) return Double.parseDouble(s);
+        throw new IllegalArgumentException("iteration record: '" + key + "' must be a number, got " + v);
     }
 }

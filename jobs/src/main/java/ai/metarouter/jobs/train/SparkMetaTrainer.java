@@ -165,20 +165,16 @@ public final class SparkMetaTrainer {
     /**
      * The users of iteration {@code it}: {@link UserSampler#sample}'s exact-size sample (the
      * {@code usersPerIteration} admitted users with the smallest (hash, id)), found as a threshold
-     * with one takeOrdered pass (driver memory O(usersPerIteration)), or all users when the sample
-     * would hold them all.
+     * with one takeOrdered pass over the persisted user ids (driver memory O(partitions x
+     * usersPerIteration), not O(users)), or all users when the sample would hold them all.
      */
     public UserSample sample(int it) {
         TrainerConfig config = settings.trainer();
         int count = config.usersPerIteration();
         if (count >= users.stats().admittedUsers()) return UserSample.ALL;
         long seed = config.seed();
-        List<Tuple2<Long, String>> smallest = users.encoded()
-                .filter(PreparedUserCodec::admitted)
-                .map(u -> {
-                    String id = PreparedUserCodec.userId(u);
-                    return new Tuple2<>(UserSampler.hash(seed, it, id), id);
-                })
+        List<Tuple2<Long, String>> smallest = users.admittedIds()
+                .map(id -> new Tuple2<>(UserSampler.hash(seed, it, id), id))
                 .takeOrdered(count, new HashOrder());
         Tuple2<Long, String> last = smallest.get(smallest.size() - 1);
         return new UserSample(false, seed, it, last._1(), last._2());

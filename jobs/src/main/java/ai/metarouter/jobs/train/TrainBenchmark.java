@@ -65,6 +65,7 @@ public final class TrainBenchmark {
         Config config = ConfigFactory.parseResources("metarouter-conf/metarouter.conf").resolve();
         if (flags.containsKey("train-conf")) config = ConfigFactory.parseFile(new java.io.File(flags.get("train-conf"))).withFallback(config).resolve();
         int iterations = Integer.parseInt(flags.getOrDefault("iterations", "10"));
+        HeapSampler.INSTANCE.sample();
         SparkSession spark = SparkSessions.create("metarouter bench-train " + args[0], Optional.ofNullable(flags.get("master")), sparkConf, config);
         ExecutorPeaks peaks = new ExecutorPeaks();
         spark.sparkContext().addSparkListener(peaks);
@@ -75,7 +76,9 @@ public final class TrainBenchmark {
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             };
             result.put("master", spark.sparkContext().master());
+            result.put("load_average_1m_at_end", loadAverage());
             result.put("logs", flags.get("logs"));
+            print(result);
             if (flags.containsKey("work")) {
                 Files.writeString(Path.of(flags.get("work"), "bench-results.jsonl"), JSON.writeValueAsString(result) + "\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -125,7 +128,6 @@ public final class TrainBenchmark {
         out.put("version", r.version());
         out.putAll(driverMemory());
         out.put("executors", peaks.snapshot());
-        print(out);
         return out;
     }
 
@@ -190,24 +192,82 @@ public final class TrainBenchmark {
         out.put("max_relative_parameter_difference", worst);
         out.putAll(driverMemory());
         users.unpersist();
-        print(out);
         return out;
     }
 
-    /** This JVM's peak heap (sum of heap pools' peaks), heap in use after a full GC, and peak RSS. */
+    /**
+     * This JVM's memory: the largest heap in use seen by {@link HeapSampler} (every 100 ms), the
+     * largest old-generation occupancy right after a collection (live data the driver retains),
+     * heap in use after a final full GC, and peak RSS.
+     */
     private static Map<String, Object> driverMemory() {
-        long peakHeap = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) peakHeap += pool.getPeakUsage().getUsed();
-        }
         System.gc();
         long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("driver_peak_heap_mb", peakHeap >> 20);
-        m.put("driver_heap_after_gc_mb", afterGc >> 20);
+        m.put("driver_peak_heap_used_mb", HeapSampler.INSTANCE.peakUsed() >> 20);
+        m.put("driver_peak_live_heap_mb", HeapSampler.INSTANCE.peakLive() >> 20);
+        m.put("driver_heap_after_final_gc_mb", afterGc >> 20);
         m.put("driver_peak_rss_mb", peakRss() >> 20);
         m.put("driver_max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         return m;
+    }
+
+    /** Samples heap use; "live" is the old generation's occupancy after its latest collection. */
+    static final class HeapSampler implements Runnable {
+        static final HeapSampler INSTANCE = start();
+        private volatile long peakUsed;
+        private volatile long peakLive;
+
+        private static HeapSampler start() {
+            HeapSampler s = new HeapSampler();
+            Thread t = new Thread(s, "bench-heap-sampler");
+            t.setDaemon(true);
+            t.start();
+            return s;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                sample();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        synchronized void sample() {
+            peakUsed = Math.max(peakUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null && isOld(pool.getName())) {
+                    peakLive = Math.max(peakLive, pool.getCollectionUsage().getUsed());
+                }
+            }
+        }
+
+        private static boolean isOld(String name) {
+            return name.contains("Old") || name.contains("Tenured");
+        }
+
+        long peakUsed() {
+            sample();
+            return peakUsed;
+        }
+
+        long peakLive() {
+            sample();
+            return peakLive;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static long peakRss() {

@@ -43,6 +43,7 @@ public final class UserTasks {
     private final PreparationStats stats;
     /** The frozen model the tasks were built with; kept until {@link #unpersist}: lost blocks are rebuilt from it. */
     private final Broadcast<ModelSnapshot> model;
+    private JavaRDD<String> admittedIds;
 
     private UserTasks(JavaRDD<byte[]> users, PreparationStats stats, Broadcast<ModelSnapshot> model) {
         this.users = users;
@@ -63,8 +64,21 @@ public final class UserTasks {
         return users.getNumPartitions();
     }
 
-    /** Releases the persisted users and the model broadcast. */
-    public void unpersist() {
+    /**
+     * The admitted users' ids, persisted deserialised on first use: per-iteration user sampling
+     * scans these (tens of bytes per user) instead of the encoded tasks.
+     */
+    public synchronized JavaRDD<String> admittedIds() {
+        if (admittedIds == null) {
+            admittedIds = users.filter(PreparedUserCodec::admitted).map(PreparedUserCodec::userId);
+            admittedIds.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        return admittedIds;
+    }
+
+    /** Releases the persisted users (and ids) and the model broadcast. */
+    public synchronized void unpersist() {
+        if (admittedIds != null) admittedIds.unpersist(false);
         users.unpersist(false);
         if (model != null) model.destroy();
     }

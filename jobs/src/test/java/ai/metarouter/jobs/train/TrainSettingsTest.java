@@ -71,9 +71,15 @@ class TrainSettingsTest {
     }
 
     @Test
-    void iterationRecordsRoundTrip() {
+    void iterationRecordsRoundTrip() throws Exception {
         IterationRecord r = new IterationRecord(new IterationLog(3, 10, 1, 99, -0.5, 0.7, -0.4, 1.2, 6.5, 0.03), 1.25, 2);
         assertEquals(r, IterationRecord.fromMap(r.toMap()));
         assertTrue(r.progressLine().startsWith("iteration 3: loss -0.500000"));
+        IterationRecord unknown = new IterationRecord(new IterationLog(0, 0, 0, 0, 1.5, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.1), 1, 3);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> viaJson = json.readValue(json.writeValueAsString(unknown.toMap()), Map.class);
+        assertTrue(viaJson.get("utility_ips") instanceof String, "JSON has no NaN: " + viaJson.get("utility_ips"));
+        assertTrue(Double.isNaN(IterationRecord.fromMap(viaJson).log().meanIpsValue()), "NaN survives the JSON log");
     }
 }
