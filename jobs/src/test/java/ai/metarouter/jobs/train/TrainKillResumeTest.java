@@ -83,6 +83,7 @@ class TrainKillResumeTest {
         command.addAll(List.of(OPENS.split(" ")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MetaRouterCli.class.getName()));
         command.addAll(trainArgs(registryB, checkpointsB));
+        long t0 = System.nanoTime();
         Path childLog = tmp.resolve("child.log");
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
@@ -95,6 +96,7 @@ class TrainKillResumeTest {
             Thread.sleep(20);
         }
         child.destroyForcibly(); // SIGKILL
+        System.err.printf("child killed after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         assertEquals(137, child.exitValue(), "killed by SIGKILL");
         String killedAt = checkpointFiles(checkpointsB).get(0).getFileName().toString();
@@ -105,10 +107,12 @@ class TrainKillResumeTest {
         assertEquals(0, resumed.exitCode(), resumed.stderr());
         assertEquals("1\n", resumed.stdout());
         assertTrue(resumed.stderr().contains("resuming at iteration"), "resumed from " + killedAt + ": " + resumed.stderr());
+        System.err.printf("resumed run done after %.1f s%n%s%n", (System.nanoTime() - t0) / 1e9, resumed.stderr());
 
         TrainCommandTest.Run uninterrupted = TrainCommandTest.run(trainArgs(registryA, tmp.resolve("checkpoints-a")));
         assertEquals(0, uninterrupted.exitCode(), uninterrupted.stderr());
         assertTrue(!uninterrupted.stderr().contains("resuming"));
+        System.err.printf("uninterrupted run done after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         try (ArtifactRegistry a = ArtifactRegistry.open(registryA.toString()); ArtifactRegistry b = ArtifactRegistry.open(registryB.toString())) {
             LoadedArtifact va = a.load(1);
