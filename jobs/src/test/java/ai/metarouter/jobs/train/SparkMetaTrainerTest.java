@@ -33,7 +33,11 @@ import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +131,31 @@ class SparkMetaTrainerTest {
         return new Reference(admitted, weights, rejected);
     }
 
+    private static final StructType SUMMARY = new StructType()
+            .add("user_id", DataTypes.StringType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("events_read", DataTypes.IntegerType, false)
+            .add("events_kept", DataTypes.IntegerType, false)
+            .add("weight", DataTypes.DoubleType, false);
+
+    private static Row summaryRow(String user, UserCap.Rejection rejection, int read, int kept, double weight) {
+        return RowFactory.create(user, rejection == null ? "admitted" : rejection.wireName(), read, kept, weight);
+    }
+
+    /** What the split should produce per user, from the collected log and the core functions alone. */
+    private static List<Row> referenceSummary(TrainSettings settings) {
+        List<InteractionEvent> events = new ArrayList<>();
+        for (Row r : logs.collectAsList()) events.add(InteractionEventRows.fromRow(r));
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, List<InteractionEvent>> e : group(events).entrySet()) {
+            UserCap.Capped c = UserCap.cap(e.getKey(), e.getValue(), settings.users());
+            UserTask t = new ReferenceTrainer(settings.trainer()).tasks(initial, Map.of(e.getKey(), c.events())).get(0);
+            rows.add(summaryRow(e.getKey(), UserCap.admit(t, settings.users(), settings.trainer().objective().kMax()),
+                    c.originalEvents(), c.events().size(), c.weight()));
+        }
+        return rows;
+    }
+
     private static ReferenceTrainer.Result referenceAdam(TrainSettings settings, Reference ref) {
         return new ReferenceTrainer(settings.trainer()).metaTrain(initial, ref.tasks(), ref.weights(),
                 AdamState.initial(initial.metaParameters().size()), 0, settings.trainer().iterations(), null);
@@ -144,11 +173,11 @@ class SparkMetaTrainerTest {
         UserTasks users = prepare(SETTINGS, 3);
         try {
             PreparedUserCodec codec = new PreparedUserCodec(initial.basis());
-            Map<String, byte[]> spark = new HashMap<>();
+            Map<String, byte[]> encodedByUser = new HashMap<>();
             Map<String, PreparedUser> decoded = new HashMap<>();
             for (byte[] b : users.encoded().collect()) {
                 PreparedUser u = codec.decode(b);
-                assertTrue(spark.put(u.userId(), b) == null, "user " + u.userId() + " appears twice: its events were split");
+                assertTrue(encodedByUser.put(u.userId(), b) == null, "user " + u.userId() + " appears twice: its events were split");
                 decoded.put(u.userId(), u);
             }
             for (UserTask t : ref.tasks()) {
@@ -157,8 +186,14 @@ class SparkMetaTrainerTest {
                 assertTrue(u.admitted());
                 PreparedUser expected = new PreparedUser(t.userId(), null, ref.weights().get(t.userId()), u.originalEvents(), u.keptEvents(),
                         u.minTsMillis(), u.maxTsMillis(), t);
-                assertTrue(Arrays.equals(codec.encode(expected), spark.get(t.userId())), "task of " + t.userId() + " differs");
+                assertTrue(Arrays.equals(codec.encode(expected), encodedByUser.get(t.userId())), "task of " + t.userId() + " differs");
             }
+            // Per-user outcome of the split as DataFrames: Spark's records vs the pure functions on the driver.
+            List<Row> sparkRows = new ArrayList<>();
+            for (PreparedUser u : decoded.values()) sparkRows.add(summaryRow(u.userId(), u.rejection(), u.originalEvents(), u.keptEvents(), u.weight()));
+            new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(
+                    spark.createDataFrame(referenceSummary(SETTINGS), SUMMARY), spark.createDataFrame(sparkRows, SUMMARY));
+
             assertEquals(UserCap.Rejection.TOO_FEW_EVENTS, decoded.get("tiny-user").rejection());
             assertEquals(UserCap.Rejection.NOTHING_TO_SCORE, decoded.get("no-reward-user").rejection());
             assertEquals(ref.rejected().size(), users.stats().rejectedUsers());
