@@ -24,6 +24,7 @@ public final class MetaRouterCli {
         List<Command> all = new ArrayList<>();
         // Commands register here as they land.
         all.add(new ai.metarouter.jobs.registry.PromoteCommand());
+        all.add(new ai.metarouter.jobs.importers.ImportRouterBenchCommand());
         all.add(new ai.metarouter.jobs.generate.GenerateBenchmarkCommand());
         all.add(new ai.metarouter.jobs.simulate.SimulateCommand());
         return all;

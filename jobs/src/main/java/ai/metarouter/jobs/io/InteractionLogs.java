@@ -1,12 +1,15 @@
 package ai.metarouter.jobs.io;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -30,6 +33,9 @@ public final class InteractionLogs {
      */
     private static final Column UTC_DATE_OF_TS =
             expr("cast(date_from_unix_date(cast(floor(unix_micros(ts) / 86400000000) as int)) as string)");
+
+    private static final String DT_PREFIX = Schemas.DT + "=";
+    private static final Pattern DT_DIR = Pattern.compile(DT_PREFIX + "\\d{4}-\\d{2}-\\d{2}");
 
     private InteractionLogs() {}
 
@@ -65,33 +71,47 @@ public final class InteractionLogs {
         if (!HadoopFiles.isDirectory(conf, root)) {
             throw new InvalidDatasetException("interaction log " + uri + " does not exist or is not a directory");
         }
-        requireDtPartitions(conf, root, uri);
-        checkFileColumns(spark, uri);
-        // An explicit schema keeps dt a string (partition inference would make it a date).
-        Dataset<Row> events = spark.read().schema(Schemas.interactionLog()).parquet(uri);
-        if (from != null) events = events.filter(col(Schemas.DT).geq(from.toString()));
-        if (to != null) events = events.filter(col(Schemas.DT).leq(to.toString()));
-        return events;
+        List<Path> partitions = dtPartitions(conf, root, uri);
+        checkFileColumns(spark, partitions.get(0), uri);
+        List<String> selected = new ArrayList<>();
+        for (Path p : partitions) {
+            String dt = p.getName().substring(DT_PREFIX.length());
+            if ((from == null || dt.compareTo(from.toString()) >= 0) && (to == null || dt.compareTo(to.toString()) <= 0)) {
+                selected.add(p.toString());
+            }
+        }
+        if (selected.isEmpty()) return spark.createDataFrame(List.of(), Schemas.interactionLog());
+        // Only the dt= directories are read (a sibling such as users.parquet is not part of the log);
+        // basePath keeps dt a column, and the explicit schema keeps it a string (inference would make it a date).
+        return spark.read().schema(Schemas.interactionLog()).option("basePath", root.toString())
+                .parquet(selected.toArray(new String[0]));
     }
 
-    private static void requireDtPartitions(Configuration conf, Path root, String uri) {
+    /** The {@code dt=yyyy-MM-dd} directories directly under {@code root}, in date order; at least one. */
+    private static List<Path> dtPartitions(Configuration conf, Path root, String uri) {
+        List<Path> partitions = new ArrayList<>();
         try {
-            FileStatus[] entries = HadoopFiles.fileSystem(conf, root).listStatus(root);
-            boolean partitioned = Arrays.stream(entries)
-                    .anyMatch(s -> s.isDirectory() && s.getPath().getName().startsWith(Schemas.DT + "="));
-            if (!partitioned) {
-                throw new InvalidDatasetException("interaction log " + uri + " has no dt=yyyy-MM-dd partition directories");
+            for (FileStatus s : HadoopFiles.fileSystem(conf, root).listStatus(root)) {
+                if (s.isDirectory() && DT_DIR.matcher(s.getPath().getName()).matches()) partitions.add(s.getPath());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + uri + ": " + e.getMessage(), e);
         }
+        if (partitions.isEmpty()) {
+            throw new InvalidDatasetException("interaction log " + uri + " has no dt=yyyy-MM-dd partition directories");
+        }
+        partitions.sort(Comparator.comparing(Path::getName));
+        return partitions;
     }
 
-    /** Compares the columns stored in the files (everything but dt) with the schema. */
-    private static void checkFileColumns(SparkSession spark, String uri) {
+    /**
+     * Compares the columns stored in the files (everything but dt) with the schema, reading the
+     * footer of one partition: a cheap check that the directory holds this format at all.
+     */
+    private static void checkFileColumns(SparkSession spark, Path partition, String uri) {
         StructType stored;
         try {
-            stored = spark.read().parquet(uri).schema();
+            stored = spark.read().parquet(partition.toString()).schema();
         } catch (RuntimeException e) {
             throw new InvalidDatasetException("interaction log " + uri + ": not readable as Parquet: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);

@@ -110,6 +110,18 @@ class InteractionLogsTest {
     }
 
     @Test
+    void siblingsOfThePartitionsAreNotPartOfTheLog() {
+        String dir = tmp.resolve("sim").toString();
+        InteractionLogs.write(frame(events()), dir);
+        spark.createDataFrame(List.of(), Schemas.users()).write().parquet(tmp.resolve("sim").resolve("users.parquet").toString());
+
+        assertEquals(4, InteractionLogs.read(spark, dir).count());
+        Dataset<Row> none = InteractionLogs.read(spark, dir, LocalDate.of(2030, 1, 1), null);
+        assertEquals(0, none.count());
+        assertEquals(Schemas.interactionLog(), none.schema());
+    }
+
+    @Test
     void theEncoderServesMapPartitions() {
         MapPartitionsFunction<Row, Row> anonymise = rows -> {
             List<Row> out = new ArrayList<>();
