@@ -1,7 +1,5 @@
 package ai.metarouter.jobs.importers;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 
 import ai.metarouter.core.data.ModelCatalog;
@@ -13,13 +11,10 @@ import ai.metarouter.jobs.io.SafeOutput;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -28,12 +23,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 
@@ -94,7 +87,7 @@ public final class RouterBenchImporter {
 
         Dataset<Row> parsed = parse(spark, conf, toRead).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            Map<String, Long> rowsPerFile = countBy(parsed.groupBy("source_file").count());
+            Map<String, Long> rowsPerFile = ImportTally.countBy(parsed.groupBy("source_file").count());
             for (InputFile f : files) {
                 if (rowsPerFile.getOrDefault(f.name(), 0L) == 0) throw new ImportException(f.uri() + ": no data rows (header only)");
             }
@@ -104,7 +97,7 @@ public final class RouterBenchImporter {
             DuplicateResolver resolver = new DuplicateResolver(models);
             Dataset<Row> decisions = decide(parsed, resolver).persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                Tally tally = Tally.of(decisions);
+                ImportTally tally = ImportTally.of(decisions);
                 progress.accept(String.format(Locale.ROOT, "accepted %d, quarantined %d %s",
                         tally.accepted(), tally.quarantined(), tally.byReason()));
                 if (tally.queries() == 0) {
@@ -113,7 +106,7 @@ public final class RouterBenchImporter {
                 }
                 long outcomeRows = writeOutcomes(decisions, models, staging);
                 writeQuarantine(decisions, staging);
-                ImportReport report = report(options, files, models, parsed, resolver, tally, rowsPerFile, outcomeRows);
+                ImportReport report = ImportReports.build(options, files, models, parsed, resolver, tally, rowsPerFile, outcomeRows);
                 HadoopFiles.writeUtf8(conf, OutcomeDatasetLayout.of(staging).importReport(), report.toJson());
                 return report;
             } finally {
@@ -213,58 +206,6 @@ public final class RouterBenchImporter {
                 .json(OutcomeDatasetLayout.of(staging).quarantine().toString());
     }
 
-    private static ImportReport report(Options options, List<InputFile> files, List<String> models, Dataset<Row> parsed,
-                                       DuplicateResolver resolver, Tally tally, Map<String, Long> rowsPerFile,
-                                       long outcomeRows) {
-        List<ImportReport.FileCounts> perFile = new ArrayList<>();
-        for (InputFile f : files) {
-            perFile.add(new ImportReport.FileCounts(f.name(), f.split(), rowsPerFile.getOrDefault(f.name(), 0L),
-                    tally.acceptedPerFile().getOrDefault(f.name(), 0L), tally.quarantinedPerFile().getOrDefault(f.name(), 0L)));
-        }
-        List<ImportReport.DuplicateId> duplicates = duplicates(parsed, resolver);
-        List<String> crossSplit = duplicates.stream().filter(d -> new HashSet<>(d.splits()).size() > 1)
-                .map(ImportReport.DuplicateId::sampleId).collect(Collectors.toList());
-        long rowsIn = rowsPerFile.values().stream().mapToLong(Long::longValue).sum();
-        return new ImportReport(options.input(), models, options.onInvalid().wireName(), rowsIn, tally.accepted(),
-                tally.quarantined(), tally.byReason(), tally.problemsByKind(), tally.queries(), tally.merged(), outcomeRows,
-                perFile, duplicates, crossSplit);
-    }
-
-    /** Every id that occurs more than once, resolved again on the driver (duplicates are few) to describe it. */
-    private static List<ImportReport.DuplicateId> duplicates(Dataset<Row> parsed, DuplicateResolver resolver) {
-        Dataset<Row> repeated = parsed.groupBy("group_key").count().filter(col("count").gt(1)).select("group_key");
-        Map<String, List<SourceRow>> groups = new TreeMap<>();
-        for (Row r : parsed.join(repeated, "group_key").select(Arrays.stream(SourceRows.SCHEMA.fieldNames())
-                .map(functions::col).toArray(Column[]::new)).collectAsList()) {
-            SourceRow row = SourceRows.fromRow(r);
-            groups.computeIfAbsent(row.sampleId(), k -> new ArrayList<>()).add(row);
-        }
-        List<ImportReport.DuplicateId> out = new ArrayList<>();
-        for (Map.Entry<String, List<SourceRow>> g : groups.entrySet()) {
-            List<SourceRow> rows = new ArrayList<>(g.getValue());
-            rows.sort(Comparator.comparing(SourceRow::file).thenComparingLong(SourceRow::row));
-            List<Decision> decided = resolver.resolve(rows);
-            out.add(new ImportReport.DuplicateId(g.getKey(),
-                    rows.stream().map(SourceRow::location).collect(Collectors.toList()),
-                    rows.stream().map(SourceRow::split).collect(Collectors.toList()),
-                    resolution(decided), resolver.differingColumns(rows)));
-        }
-        return out;
-    }
-
-    private static String resolution(List<Decision> decided) {
-        if (decided.stream().anyMatch(d -> d.problems().contains(ProblemKind.DUPLICATE_ID_CONFLICT))) return "conflict_quarantined";
-        if (decided.stream().anyMatch(d -> d.problems().contains(ProblemKind.CROSS_SPLIT_DUPLICATE))) return "kept_in_test";
-        if (decided.stream().anyMatch(d -> d.status() == Decision.Status.MERGED)) return "merged";
-        return "quarantined";
-    }
-
-    private static Map<String, Long> countBy(Dataset<Row> keyAndCount) {
-        Map<String, Long> out = new TreeMap<>();
-        for (Row r : keyAndCount.collectAsList()) out.put(r.getString(0), r.getLong(1));
-        return out;
-    }
-
     /**
      * Spark reports a failure on an executor as a SparkException wrapping the original; the user
      * should see our one-line ImportException, not the stage failure around it.
@@ -278,37 +219,4 @@ public final class RouterBenchImporter {
 
     /** A file and its validated header, shipped to the executor that parses it. */
     private record FileToRead(InputFile file, RouterBenchHeader header) implements Serializable {}
-
-    /** The counts of the decisions, taken in two small aggregations. */
-    private record Tally(long accepted, long quarantined, long queries, long merged,
-                         Map<String, Long> byReason, Map<String, Long> problemsByKind,
-                         Map<String, Long> acceptedPerFile, Map<String, Long> quarantinedPerFile) {
-        static Tally of(Dataset<Row> decisions) {
-            long accepted = 0;
-            long quarantined = 0;
-            long queries = 0;
-            long merged = 0;
-            Map<String, Long> byReason = new TreeMap<>();
-            Map<String, Long> acceptedPerFile = new TreeMap<>();
-            Map<String, Long> quarantinedPerFile = new TreeMap<>();
-            for (Row r : decisions.groupBy("source_file", "status", "reason").count().collectAsList()) {
-                String file = r.getString(0);
-                Decision.Status status = Decision.Status.valueOf(r.getString(1));
-                long n = r.getLong(3);
-                if (status == Decision.Status.QUARANTINED) {
-                    quarantined += n;
-                    byReason.merge(r.getString(2), n, Long::sum);
-                    quarantinedPerFile.merge(file, n, Long::sum);
-                } else {
-                    accepted += n;
-                    acceptedPerFile.merge(file, n, Long::sum);
-                    if (status == Decision.Status.ACCEPTED) queries += n;
-                    else merged += n;
-                }
-            }
-            Map<String, Long> problems = countBy(decisions.select(explode(col("problem_kinds")).as("kind"))
-                    .groupBy("kind").count());
-            return new Tally(accepted, quarantined, queries, merged, byReason, problems, acceptedPerFile, quarantinedPerFile);
-        }
-    }
 }
