@@ -39,9 +39,10 @@ import org.apache.spark.sql.SparkSession;
  * &lt;output&gt;/users.parquet       one Parquet file, one row per user: the true profile (Schemas.users())
  * &lt;output&gt;/_simulation.json    what was run and how long it took (underscore: Spark readers skip it)
  * </pre>
- * so {@code --logs <output>} reads the log directly: Spark's partition discovery takes the dt=
- * directories as the table and skips the plain users.parquet file beside them (a users.parquet
- * <em>directory</em> there would make it fail with "conflicting directory structures").
+ * so {@code --logs <output>} reads the log directly. users.parquet is one plain file rather than a
+ * Spark output directory: {@code InteractionLogs.read} reads only the dt= directories anyway, but a
+ * plain {@code spark.read().parquet(<output>)} would fail on a non-partition directory beside them
+ * ("conflicting directory structures"), while its partition discovery skips a file.
  * Everything is written under a staging sibling and renamed into place at the end
  * ({@link SafeOutput}), so a failed run leaves nothing that looks complete.
  */
@@ -112,11 +113,7 @@ public final class SimulationJob {
         }
     }
 
-    /**
-     * Writes users.parquet as one Parquet file beside the dt= directories. A file, not a Spark
-     * output directory: a directory without dt= would make the output root unreadable as a
-     * partitioned log, while Spark's partition discovery ignores a plain file at the root.
-     */
+    /** Writes users.parquet as one Parquet file beside the dt= directories (see the class comment for why a file). */
     private static void writeUsers(SparkSession spark, Broadcast<OutcomeSnapshot> input, SimulationSpec spec, Path staging) {
         Path tmpDir = new Path(staging, "_users.tmp");
         spark.range(0, spec.users(), 1, 1)
