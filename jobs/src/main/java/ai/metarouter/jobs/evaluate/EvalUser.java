@@ -3,7 +3,6 @@ package ai.metarouter.jobs.evaluate;
 import ai.metarouter.core.data.Feedback;
 import ai.metarouter.core.data.Outcome;
 import ai.metarouter.core.data.UtilityProfile;
-import ai.metarouter.core.sim.ProfileColumns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.List;
  * @param ctxArmB panel arm index of outcome b
  * @param ctxPreferA whether the user preferred a
  */
-public record EvalUser(String userId, String split, String family, ProfileColumns profile, double beta, int[] ctxRow,
+public record EvalUser(String userId, String split, String family, TrueProfile profile, double beta, int[] ctxRow,
                        int[] ctxArmA, int[] ctxArmB, boolean[] ctxPreferA) implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -8,7 +8,6 @@ import ai.metarouter.core.data.UtilityProfile;
 import ai.metarouter.core.featurize.QueryFeatures;
 import ai.metarouter.core.model.MetaRouterModel;
 import ai.metarouter.core.model.OutcomePredictor;
-import ai.metarouter.core.sim.ProfileColumns;
 import ai.metarouter.core.sim.ProfileDistribution;
 import ai.metarouter.core.sim.SimulatedUser;
 import ai.metarouter.core.sim.UserSimulator;
@@ -200,7 +199,7 @@ public final class PanelBuilder {
                 row[j] = findRow(t, rowsByPrompt.get(p.query()), armA[j], armB[j], p);
                 preferA[j] = p.preferredA();
             }
-            users.add(new EvalUser(id, split.wireName(), family(u.profile(), split, profiles), ProfileColumns.of(u.profile()), u.beta(),
+            users.add(new EvalUser(id, split.wireName(), family(u.profile(), split, profiles), TrueProfile.of(u.profile()), u.beta(),
                     row, armA, armB, preferA));
         }
         return users;
