@@ -51,15 +51,19 @@ public final class Aggregation {
                 int known = layout.indexOf(key.variant(), Policy.KNOWN_PREFERENCE, key.k());
                 int oracle = layout.indexOf(key.variant(), Policy.ORACLE, key.k());
                 boolean doBoot = boot && variants.get(key.variant()).isMain();
-                out.put(new Key(key.variant(), key.policy(), key.k(), g.getKey()),
-                        cell(us, slot, pop, known, oracle, doBoot ? bootstrap : 0, seed));
+                Cell c = cell(us, slot, pop, known, oracle, doBoot ? bootstrap : 0, seed);
+                if (c != null) out.put(new Key(key.variant(), key.policy(), key.k(), g.getKey()), c);
             }
         }
         return out;
     }
 
-    static Cell cell(List<UserResult> us, int slot, int pop, int known, int oracle, int bootstrap, long seed) {
+    static Cell cell(List<UserResult> all, int slot, int pop, int known, int oracle, int bootstrap, long seed) {
+        // Users not scored under this variant (sweeps run on a subset) have NaN there.
+        List<UserResult> us = new ArrayList<>(all.size());
+        for (UserResult r : all) if (!Double.isNaN(r.utility()[slot])) us.add(r);
         int n = us.size();
+        if (n == 0) return null;
         double[] uu = new double[n];
         double[] a = new double[n];
         double[] b = new double[n];

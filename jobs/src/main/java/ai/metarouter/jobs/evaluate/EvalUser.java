@@ -22,9 +22,11 @@ import java.util.List;
  * @param ctxArmA panel arm index of outcome a
  * @param ctxArmB panel arm index of outcome b
  * @param ctxPreferA whether the user preferred a
+ * @param sweeps whether this user is also scored under the pool sweeps (a subset of users is
+ *        enough there and keeps the job affordable)
  */
 public record EvalUser(String userId, String split, String family, TrueProfile profile, double beta, int[] ctxRow,
-                       int[] ctxArmA, int[] ctxArmB, boolean[] ctxPreferA) implements Serializable {
+                       int[] ctxArmA, int[] ctxArmB, boolean[] ctxPreferA, boolean sweeps) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public UtilityProfile utility() {

@@ -64,6 +64,7 @@ public final class EvaluateCommand implements Command {
                 FlagSpec.optional("seed", "<S>", "seed of users, contexts, pools and the bootstrap (default metarouter.seed + 1)"),
                 FlagSpec.optional("ks", "<k,k,...>", "numbers of feedback contexts (default 0,1,2,4,6,8,16,32)"),
                 FlagSpec.optional("sweep-k", "<k>", "k of the pool sweeps (default 6)"),
+                FlagSpec.optional("sweep-users", "<N>", "users per split also scored under the pool sweeps (the first N)"),
                 FlagSpec.optional("logs", "<dir>", "simulate output (route events with propensities + users.parquet) for off-policy evaluation"),
                 FlagSpec.optional("retrain-logs", "<dir>", "training logs: retrain a router without each model (ReferenceTrainer, in-process) for the pool-change comparison"),
                 FlagSpec.optional("retrain-iterations", "<n>", "meta-training iterations of each retrained router (default: the artifact's)"),
@@ -76,6 +77,7 @@ public final class EvaluateCommand implements Command {
     public void run(Flags flags, JobContext context) throws Exception {
         Config conf = context.config().getConfig("metarouter.evaluate");
         int usersPerSplit = flags.getPositiveInt("users", conf.getInt("users"));
+        int sweepUsers = Math.min(usersPerSplit, flags.getPositiveInt("sweep-users", conf.getInt("sweep-users")));
         long seed = flags.getLong("seed", context.config().getLong("metarouter.seed") + 1);
         int[] ks = parseKs(flags.getOrDefault("ks", join(conf.getIntList("ks"))));
         int sweepK = flags.getInt("sweep-k", conf.getInt("sweep-k"));
@@ -129,6 +131,7 @@ public final class EvaluateCommand implements Command {
         facts.put("outcomes", outcomesUri);
         facts.put("arms", arms.size());
         facts.put("held_out_users_per_split", usersPerSplit);
+        facts.put("sweep_users_per_split", sweepUsers);
         facts.put("cost_scale_matches_artifact", catalog.costScale().equals(artifact.costScale()));
         OutcomePredictorEvaluation.Report predictorReport = OutcomePredictorEvaluation.evaluate(artifact.predictor(), artifact.featurizer(),
                 table.split("train").numQueries() > 0 ? table.split("train") : table, table.split("test"));
@@ -149,7 +152,7 @@ public final class EvaluateCommand implements Command {
         facts.put("binary_quality", panel.binaryQuality());
         List<EvalUser> users = new ArrayList<>();
         for (UserSplit split : UserSplit.values()) {
-            users.addAll(PanelBuilder.users(table, catalog, arms, split, usersPerSplit, settings.kMax(), profiles, seed));
+            users.addAll(PanelBuilder.users(table, catalog, arms, split, usersPerSplit, settings.kMax(), profiles, seed, sweepUsers));
         }
         context.progress("panel: %d scored test queries; %,d held-out users with %d contexts each; %d pool variants",
                 panel.scoringRows().length, users.size(), settings.kMax(), built.variants().size());

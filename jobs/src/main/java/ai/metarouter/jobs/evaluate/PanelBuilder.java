@@ -167,9 +167,11 @@ public final class PanelBuilder {
      * Held-out users of one split with their kMax contexts.
      *
      * @param contextTable the outcome table restricted to the panel's arms (same row order as the panel)
+     * @param sweepUsers the first this many users are also scored under the pool sweeps
      */
     public static List<EvalUser> users(OutcomeTable contextTable, ModelCatalog catalog, List<String> arms, UserSplit split, int count,
-                                       int kMax, ProfileDistribution.Config profiles, long seed) {
+                                       int kMax, ProfileDistribution.Config profiles, long seed,
+                                       int sweepUsers) {
         OutcomeTable t = contextTable.withModels(arms);
         boolean hasTrain = t.queries().stream().anyMatch(q -> q.split().equals("train"));
         String contextSplit = hasTrain ? "train" : "all";
@@ -200,7 +202,7 @@ public final class PanelBuilder {
                 preferA[j] = p.preferredA();
             }
             users.add(new EvalUser(id, split.wireName(), family(u.profile(), split, profiles), TrueProfile.of(u.profile()), u.beta(),
-                    row, armA, armB, preferA));
+                    row, armA, armB, preferA, n < sweepUsers));
         }
         return users;
     }

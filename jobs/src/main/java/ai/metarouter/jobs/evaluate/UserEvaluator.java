@@ -63,6 +63,7 @@ public final class UserEvaluator {
 
         for (int v = 0; v < variants.size(); v++) {
             PoolVariant variant = variants.get(v);
+            if (!variant.isMain() && !user.sweeps()) continue;
             boolean[] pool = pool(variant, user);
             int m = variant.model();
             MetaRouterModel router = routers.model(m);
