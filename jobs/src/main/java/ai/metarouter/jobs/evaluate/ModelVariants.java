@@ -157,13 +157,17 @@ public final class ModelVariants {
         return JSON.convertValue(node, new TypeReference<Map<String, Object>>() {});
     }
 
-    /** The trainer settings the artifact was trained with (the train command's manifest form), or the defaults. */
+    /**
+     * The trainer settings the artifact was trained with (the train command's manifest form; keys
+     * with null values, such as {@code warm_start_version}, are not settings), or the defaults when
+     * the manifest has none.
+     *
+     * @throws IllegalArgumentException when the manifest has settings this build cannot read
+     */
     static TrainerConfig trainerConfig(Map<String, Object> trainingConfig) {
         if (trainingConfig.isEmpty()) return TrainerConfig.defaults();
-        try {
-            return TrainSettings.fromMap(trainingConfig).trainer();
-        } catch (RuntimeException e) {
-            return TrainerConfig.defaults();
-        }
+        Map<String, Object> settings = new LinkedHashMap<>(trainingConfig);
+        settings.values().removeIf(v -> v == null);
+        return TrainSettings.fromMap(settings).trainer();
     }
 }
