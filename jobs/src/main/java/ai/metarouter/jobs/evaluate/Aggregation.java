@@ -58,6 +58,63 @@ public final class Aggregation {
         return out;
     }
 
+    /**
+     * A paired comparison over the same users: mean of (a - b) with its SE, and that mean relative
+     * to |mean b|.
+     *
+     * @param what e.g. {@code metarouter - per_user_fit}
+     */
+    public record Comparison(String what, String split, int k, int users, double difference, double se, double relative) {}
+
+    /**
+     * MetaRouter against per_user_fit and linucb at every k (main pool), and for each dropped model
+     * the artifact with the model removed against the router retrained without it (when present),
+     * per split. These are the issue's targets, as paired differences.
+     */
+    public static List<Comparison> comparisons(List<UserResult> users, ResultLayout layout, List<PoolVariant> variants, EvalSettings s) {
+        List<Comparison> out = new ArrayList<>();
+        for (String split : List.of("id", "ood")) {
+            List<UserResult> us = users.stream().filter(u -> u.split().equals(split)).toList();
+            if (us.isEmpty()) continue;
+            for (Policy rival : List.of(Policy.PER_USER_FIT, Policy.LINUCB)) {
+                for (int k : s.ks()) {
+                    Comparison c = paired("metarouter - " + rival.wireName(), split, k, us, layout.indexOf(0, Policy.METAROUTER, k),
+                            layout.indexOf(0, rival, k));
+                    if (c != null) out.add(c);
+                }
+            }
+            for (int v = 0; v < variants.size(); v++) {
+                PoolVariant d = variants.get(v);
+                if (!d.group().equals("drop")) continue;
+                for (int w = 0; w < variants.size(); w++) {
+                    PoolVariant r = variants.get(w);
+                    if (!r.group().equals("drop_retrained") || !r.subject().equals(d.subject())) continue;
+                    Comparison c = paired("drop " + d.subject() + ": artifact - retrained", split, s.sweepK(), us,
+                            layout.indexOf(v, Policy.METAROUTER, s.sweepK()), layout.indexOf(w, Policy.METAROUTER, s.sweepK()));
+                    if (c != null) out.add(c);
+                }
+            }
+        }
+        return out;
+    }
+
+    static Comparison paired(String what, String split, int k, List<UserResult> us, int a, int b) {
+        List<double[]> pairs = new ArrayList<>();
+        for (UserResult u : us) {
+            double x = u.utility()[a];
+            double y = u.utility()[b];
+            if (!Double.isNaN(x) && !Double.isNaN(y)) pairs.add(new double[] {x - y, y});
+        }
+        if (pairs.size() < 2) return null;
+        double[] diff = new double[pairs.size()];
+        double[] base = new double[pairs.size()];
+        for (int i = 0; i < diff.length; i++) {
+            diff[i] = pairs.get(i)[0];
+            base[i] = pairs.get(i)[1];
+        }
+        return new Comparison(what, split, k, diff.length, mean(diff), se(diff), mean(diff) / Math.abs(mean(base)));
+    }
+
     static Cell cell(List<UserResult> all, int slot, int pop, int known, int oracle, int bootstrap, long seed) {
         // Users not scored under this variant (sweeps run on a subset) have NaN there.
         List<UserResult> us = new ArrayList<>(all.size());

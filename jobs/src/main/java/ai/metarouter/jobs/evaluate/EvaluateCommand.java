@@ -8,6 +8,7 @@ import ai.metarouter.core.data.OutcomeTable;
 import ai.metarouter.core.learn.OutcomePredictorEvaluation;
 import ai.metarouter.core.learn.TrainerConfig;
 import ai.metarouter.core.model.MetaRouterModel;
+import ai.metarouter.core.model.ModelConfig;
 import ai.metarouter.core.model.RouterArtifacts;
 import ai.metarouter.core.sim.ProfileDistribution;
 import ai.metarouter.core.sim.UserSplit;
@@ -69,6 +70,7 @@ public final class EvaluateCommand implements Command {
                 FlagSpec.optional("retrain-logs", "<dir>", "training logs: retrain a router without each model (ReferenceTrainer, in-process) for the pool-change comparison"),
                 FlagSpec.optional("retrain-iterations", "<n>", "meta-training iterations of each retrained router (default: the artifact's)"),
                 FlagSpec.flag("no-sweeps", "skip the pool-change and pool-size sweeps"),
+                FlagSpec.optional("inner-steps", "<K>", "diagnostic: evaluate the artifact with K inner-loop steps instead of its own (a what-if, reported as such)"),
                 FlagSpec.optional("partitions", "<n>", "Spark partitions of the users (default 2 x default parallelism)"),
                 FlagSpec.flag("overwrite", "replace an existing --report"));
     }
@@ -108,6 +110,16 @@ public final class EvaluateCommand implements Command {
             throw CliException.failure("--registry " + flags.get("registry") + ": " + e.getMessage());
         }
         context.progress("loaded artifact v%d (%d arms)", version, artifact.predictor().numArms());
+        Integer innerStepsOverride = null;
+        if (flags.has("inner-steps")) {
+            // A what-if for diagnosing the model, never the served artifact: same weights, longer adaptation.
+            innerStepsOverride = flags.getInt("inner-steps", 0);
+            if (innerStepsOverride < 0 || innerStepsOverride > 100) throw CliException.usage("--inner-steps must be in [0, 100]");
+            ModelConfig c = artifact.config();
+            artifact = new MetaRouterModel(artifact.featureSpec(), artifact.predictor(), artifact.costScale(), artifact.basis(),
+                    artifact.metaParameters(), new ModelConfig(innerStepsOverride, c.rewardWeight(), c.tau(), c.normalizeInnerStep()));
+            context.progress("WHAT-IF: the artifact adapts with %d inner steps instead of %d", innerStepsOverride, c.innerSteps());
+        }
 
         SparkSession spark = context.spark();
         OutcomeTable table;
@@ -130,6 +142,7 @@ public final class EvaluateCommand implements Command {
         facts.put("artifact_version", version);
         facts.put("outcomes", outcomesUri);
         facts.put("arms", arms.size());
+        if (innerStepsOverride != null) facts.put("what_if_inner_steps", innerStepsOverride);
         facts.put("held_out_users_per_split", usersPerSplit);
         facts.put("sweep_users_per_split", sweepUsers);
         facts.put("cost_scale_matches_artifact", catalog.costScale().equals(artifact.costScale()));
@@ -174,7 +187,8 @@ public final class EvaluateCommand implements Command {
             offPolicy = OffPolicyJob.run(spark, flags.get("logs"), artifact, table, catalog, partitions, context::progress);
         }
         facts.put("total_seconds", round((System.nanoTime() - t0) / 1e9));
-        EvaluationResult result = new EvaluationResult(version, cells, built.variants(), settings, arms, facts, offPolicy);
+        EvaluationResult result = new EvaluationResult(version, cells, built.variants(), settings, arms, facts, offPolicy,
+                Aggregation.comparisons(results, layout, built.variants(), settings));
         writeReport(result, predictorReport, flags.get("report"), overwrite, hadoop);
         context.progress("wrote %s", flags.get("report"));
         System.out.print(ReportWriter.headline(result));

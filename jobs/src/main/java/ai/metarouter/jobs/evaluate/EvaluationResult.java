@@ -14,9 +14,11 @@ import java.util.Map;
  * @param arms the pool's arms
  * @param facts descriptive numbers for the report (users, queries, timings, predictor AUC ...), in order
  * @param offPolicy off-policy evaluation results, or null when no logs were given
+ * @param comparisons paired differences behind the issue's targets
  */
 public record EvaluationResult(int artifactVersion, Map<Aggregation.Key, Aggregation.Cell> cells, List<PoolVariant> variants,
-                               EvalSettings settings, List<String> arms, Map<String, Object> facts, OffPolicyReport offPolicy) {
+                               EvalSettings settings, List<String> arms, Map<String, Object> facts, OffPolicyReport offPolicy,
+                               List<Aggregation.Comparison> comparisons) {
 
     /** The cell, or null. */
     public Aggregation.Cell cell(int variant, Policy p, int k, String group) {

@@ -77,6 +77,17 @@ public final class MetricsJson {
                 estimate(est.putObject(e.getKey()), e.getValue(), o.truth().value());
             }
         }
+        var comparisons = root.putArray("paired_comparisons");
+        for (Aggregation.Comparison c : r.comparisons()) {
+            ObjectNode n = comparisons.addObject();
+            n.put("what", c.what());
+            n.put("split", c.split());
+            n.put("k", c.k());
+            n.put("users", c.users());
+            num(n, "difference", c.difference());
+            num(n, "se", c.se());
+            num(n, "relative", c.relative());
+        }
         root.set("facts", JSON.valueToTree(r.facts()));
         ObjectNode s = root.putObject("settings");
         s.set("ks", JSON.valueToTree(r.settings().ks()));

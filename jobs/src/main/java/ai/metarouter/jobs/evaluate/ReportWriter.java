@@ -64,6 +64,7 @@ public final class ReportWriter {
         md.append("## Facts\n\n| fact | value |\n| --- | --- |\n");
         for (Map.Entry<String, Object> e : r.facts().entrySet()) md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" |\n");
         md.append("\n## Headline (k = ").append(hk).append(")\n\n```\n").append(headline(r)).append("```\n\n");
+        md.append(targets(r));
 
         for (String split : MetricsJson.SPLITS) {
             md.append("## ").append(split.toUpperCase()).append(" users: utility by k (mean +- SE)\n\n");
@@ -141,6 +142,32 @@ public final class ReportWriter {
         for (String p : plots) md.append("![").append(p).append("](").append(p).append(")\n\n");
         md.append("## Definitions\n\n").append(DEFINITIONS);
         return md.toString();
+    }
+
+    /** The issue's targets, each with the measured figure and its SE: met, missed (by how much) or not measured. */
+    static String targets(EvaluationResult r) {
+        StringBuilder md = new StringBuilder("## Targets (issue 6)\n\n| target | measured | verdict |\n| --- | --- | --- |\n");
+        for (String[] t : new String[][] {{"id", "0.90"}, {"ood", "0.75"}}) {
+            Aggregation.Cell c = r.cell(0, Policy.METAROUTER, 6, t[0]);
+            if (c == null) continue;
+            double goal = Double.parseDouble(t[1]);
+            md.append("| PGC@6 ").append(t[0].toUpperCase()).append(" >= ").append(t[1]).append(" | ").append(pm(c.pgc(), c.pgcSe(), 3))
+                    .append(" | ").append(c.pgc() >= goal ? "met" : String.format(Locale.ROOT, "missed by %.3f", goal - c.pgc())).append(" |\n");
+        }
+        for (Aggregation.Comparison c : r.comparisons()) {
+            if (c.what().startsWith("metarouter") && c.k() <= 8) {
+                String verdict = c.difference() - 2 * c.se() > 0 ? "better (>2 SE)"
+                        : c.difference() + 2 * c.se() < 0 ? "worse (>2 SE)" : "no significant difference";
+                md.append("| ").append(c.what()).append(" >= 0 (").append(c.split().toUpperCase()).append(", k=").append(c.k())
+                        .append(c.k() <= 4 ? ", must be > 0" : "").append(") | ").append(pm(c.difference(), c.se(), 4)).append(" | ")
+                        .append(verdict).append(" |\n");
+            } else if (c.what().startsWith("drop")) {
+                md.append("| ").append(c.what()).append(" >= -2% (").append(c.split().toUpperCase()).append(") | ")
+                        .append(String.format(Locale.ROOT, "%+.2f%% (%s)", 100 * c.relative(), pm(c.difference(), c.se(), 4))).append(" | ")
+                        .append(c.relative() >= -0.02 ? "met" : String.format(Locale.ROOT, "missed by %.2f%%", -100 * c.relative() - 2)).append(" |\n");
+            }
+        }
+        return md.append('\n').toString();
     }
 
     /** Which router/pool a sweep variant is compared with: drop vs drop_retrained when present, else the full pool. */
