@@ -84,9 +84,10 @@ public final class EvaluateCommand implements Command {
         int[] ks = parseKs(flags.getOrDefault("ks", join(conf.getIntList("ks"))));
         int sweepK = flags.getInt("sweep-k", conf.getInt("sweep-k"));
         if (sweepK < 0) throw CliException.usage("--sweep-k must be >= 0, got " + sweepK);
-        EvalSettings settings = new EvalSettings(ks, sweepK, seed, conf.getDouble("linucb-alpha"), conf.getDouble("bandit-ridge"),
-                conf.getDouble("thompson-scale"), conf.getDouble("untrained-beta-init"), seed);
         ProfileDistribution.Config profiles = profileConfig(context.config().getConfig("metarouter.simulate"));
+        EvalSettings settings = new EvalSettings(ks, sweepK, seed, conf.getDouble("linucb-alpha"), conf.getDouble("bandit-ridge"),
+                conf.getDouble("thompson-scale"), conf.getDouble("untrained-beta-init"), seed,
+                new double[] {profiles.lambdaMin(), profiles.lambdaMax(), profiles.betaMedian(), profiles.betaLogSd()});
         String outcomesUri = flags.get("outcomes");
         Configuration hadoop = new Configuration();
         if (!HadoopFiles.isDirectory(hadoop, HadoopFiles.qualify(hadoop, outcomesUri))) {

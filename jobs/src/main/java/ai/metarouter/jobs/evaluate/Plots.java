@@ -23,7 +23,7 @@ public final class Plots {
     }
 
     private static final List<Policy> CURVE_POLICIES = List.of(Policy.METAROUTER, Policy.PER_USER_FIT, Policy.LINUCB, Policy.THOMPSON,
-            Policy.METAROUTER_NO_ENCODER, Policy.METAROUTER_NO_INNER_LOOP, Policy.METAROUTER_NO_META_TRAINING);
+            Policy.METAROUTER_NO_ENCODER, Policy.METAROUTER_NO_INNER_LOOP, Policy.METAROUTER_NO_META_TRAINING, Policy.BAYES_ID_PRIOR);
     private static final List<Policy> LEVEL_POLICIES = List.of(Policy.KNOWN_PREFERENCE, Policy.POPULATION, Policy.BEST_SINGLE,
             Policy.STRONGEST, Policy.CHEAPEST, Policy.RANDOM);
 
@@ -51,7 +51,8 @@ public final class Plots {
         double[] x = new double[ks.length];
         for (int i = 0; i < ks.length; i++) x[i] = Math.log(ks[i] + 1) / Math.log(2);
         for (String split : MetricsJson.SPLITS) {
-            for (Policy p : List.of(Policy.METAROUTER, Policy.PER_USER_FIT, Policy.LINUCB)) {
+            for (Policy p : List.of(Policy.METAROUTER, Policy.PER_USER_FIT, Policy.LINUCB, Policy.BAYES_ID_PRIOR)) {
+                if (p == Policy.BAYES_ID_PRIOR && !split.equals("id")) continue;
                 double[] y = new double[ks.length];
                 double[] e = new double[ks.length];
                 boolean any = false;

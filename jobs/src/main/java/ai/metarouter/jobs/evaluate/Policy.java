@@ -36,7 +36,14 @@ public enum Policy {
     /** Ablation: the encoder's theta_init is used as is (no inner-loop steps). */
     METAROUTER_NO_INNER_LOOP,
     /** Ablation: same architecture with untrained (seeded initial) meta-parameters, adapted per user. */
-    METAROUTER_NO_META_TRAINING;
+    METAROUTER_NO_META_TRAINING,
+    /**
+     * Reference point, not a baseline: the Bayes posterior mean of lambda under the TRUE ID prior
+     * (log-uniform lambda range, log-normal beta) from the k comparisons, plugged into the outcome
+     * predictor. For ID users no router that only sees these k comparisons does better on average,
+     * so it is the information ceiling of PGC(k) at this k (with this predictor).
+     */
+    BAYES_ID_PRIOR;
 
     /** The JSON name, e.g. {@code known_preference}. */
     public String wireName() {
@@ -47,7 +54,7 @@ public enum Policy {
     public boolean dependsOnK() {
         return switch (this) {
             case PER_USER_FIT, LINUCB, THOMPSON, METAROUTER, METAROUTER_NO_ENCODER, METAROUTER_NO_INNER_LOOP,
-                 METAROUTER_NO_META_TRAINING -> true;
+                 METAROUTER_NO_META_TRAINING, BAYES_ID_PRIOR -> true;
             default -> false;
         };
     }

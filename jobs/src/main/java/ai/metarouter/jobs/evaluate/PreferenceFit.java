@@ -59,6 +59,57 @@ public final class PreferenceFit {
         return bestLambda;
     }
 
+    /**
+     * The posterior mean of lambda given the comparisons, under a log-uniform prior on
+     * [{@code lambdaMin}, {@code lambdaMax}] and a log-normal beta (median, log-sd), by quadrature
+     * (96 lambda points, 9 beta quantiles). With no comparisons it is the prior mean.
+     */
+    public static double posteriorMeanLambda(double[] dq, double[] dc, int n, double lambdaMin, double lambdaMax, double betaMedian,
+                                             double betaLogSd) {
+        double[] lambdas = logGrid(lambdaMin, lambdaMax, 96);
+        double[] betas = new double[9];
+        // Probit-spaced quantiles of the log-normal beta (equal weights).
+        double[] z = {-1.593, -0.967, -0.589, -0.282, 0.0, 0.282, 0.589, 0.967, 1.593};
+        for (int j = 0; j < betas.length; j++) betas[j] = betaMedian * Math.exp(betaLogSd * z[j]);
+        double[] logw = new double[lambdas.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int l = 0; l < lambdas.length; l++) {
+            double[] perBeta = new double[betas.length];
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < betas.length; j++) {
+                double ll = 0;
+                for (int i = 0; i < n; i++) ll -= softplus(-betas[j] * (dq[i] - lambdas[l] * dc[i]));
+                perBeta[j] = ll;
+                m = Math.max(m, ll);
+            }
+            double s = 0;
+            for (double v : perBeta) s += Math.exp(v - m);
+            logw[l] = m + Math.log(s);
+            max = Math.max(max, logw[l]);
+        }
+        double num = 0;
+        double den = 0;
+        for (int l = 0; l < lambdas.length; l++) {
+            double w = Math.exp(logw[l] - max);
+            num += w * lambdas[l];
+            den += w;
+        }
+        return num / den;
+    }
+
+    /** Winner-minus-loser quality and normalised-cost differences of comparisons: {dq, dc}. */
+    public static double[][] differences(List<Feedback.Pairwise> contexts, CostScale scale) {
+        int n = contexts.size();
+        double[] dq = new double[n];
+        double[] dc = new double[n];
+        for (int i = 0; i < n; i++) {
+            Feedback.Pairwise p = contexts.get(i);
+            dq[i] = p.winner().quality() - p.loser().quality();
+            dc[i] = scale.scale(p.winner().costUsd()) - scale.scale(p.loser().costUsd());
+        }
+        return new double[][] {dq, dc};
+    }
+
     /** theta in the utility basis for U = q - lambda cs (basis index 0 is q, 1 is cs). */
     public static double[] theta(double lambda, int basisDim) {
         double[] t = new double[basisDim];

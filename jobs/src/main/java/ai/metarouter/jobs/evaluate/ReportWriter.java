@@ -232,6 +232,9 @@ public final class ReportWriter {
             - **metarouter**: the artifact adapted on the k contexts (encoder + inner loop), greedy. Ablations: **no_encoder**
               (theta_init = the population prior, inner loop adapts), **no_inner_loop** (encoder only), **no_meta_training**
               (same architecture, seeded initial meta-parameters, adapted per user by the inner loop).
+            - **bayes_id_prior** (reference point, not a baseline): the posterior mean of lambda under the TRUE ID prior from
+              the k comparisons, plugged into the outcome predictor. For ID users it is the best any router can do from these
+              k comparisons with this predictor, so its PGC(k) is the information ceiling the PGC target is measured against.
             - Ties between models are split evenly (the expectation of a uniform tie-break).
             - SEs are over users. PGC's SE is the delta-method SE of a ratio of paired means; metrics.json also has a seeded
               bootstrap SE (main pool, ID/OOD).

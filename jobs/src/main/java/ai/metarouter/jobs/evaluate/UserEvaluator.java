@@ -107,6 +107,11 @@ public final class UserEvaluator {
                                     PreferenceFit.theta(PreferenceFit.fitLambda(ctx(contexts, user, k), router.costScale()), d));
                             case LINUCB -> ucb.get(k);
                             case THOMPSON -> ts.get(k);
+                            case BAYES_ID_PRIOR -> fitTheta.computeIfAbsent("bayes" + m + "@" + k, key -> {
+                                double[][] diff = PreferenceFit.differences(ctx(contexts, user, k), router.costScale());
+                                double[] pr = settings.idPrior();
+                                return PreferenceFit.theta(PreferenceFit.posteriorMeanLambda(diff[0], diff[1], k, pr[0], pr[1], pr[2], pr[3]), d);
+                            });
                             case METAROUTER -> m == 0 ? metaTheta.computeIfAbsent(p + "@" + k, key -> routers.theta(p, ctx(contexts, user, k)))
                                     : router.adapt(ctx(contexts, user, k)).theta();
                             default -> metaTheta.computeIfAbsent(p + "@" + k, key -> routers.theta(p, ctx(contexts, user, k)));

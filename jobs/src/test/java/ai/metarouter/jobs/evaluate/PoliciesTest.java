@@ -170,6 +170,17 @@ class PoliciesTest {
     }
 
     @Test
+    void bayesPosteriorMeanIsThePriorMeanWithoutDataAndMovesWithEvidence() {
+        double lo = 0.1;
+        double hi = 1.5;
+        // Mean of a log-uniform on [lo, hi] is (hi - lo) / ln(hi / lo); the 96-point grid is within 1%.
+        assertEquals((hi - lo) / Math.log(hi / lo), PreferenceFit.posteriorMeanLambda(new double[0], new double[0], 0, lo, hi, 10, 0.3), 0.01);
+        // The winner was dearer by 0.5 of the cost range for 0.2 more quality, twice: lambda < 0.4 is favoured.
+        double lean = PreferenceFit.posteriorMeanLambda(new double[] {0.2, 0.2}, new double[] {0.5, 0.5}, 2, lo, hi, 10, 0.3);
+        assertTrue(lean < (hi - lo) / Math.log(hi / lo), "posterior mean " + lean);
+    }
+
+    @Test
     void banditMeanIsTheRidgeSolution() {
         LinearBandit b = new LinearBandit(2, 1.0);
         b.update(new double[] {1, 0}, 2.0);

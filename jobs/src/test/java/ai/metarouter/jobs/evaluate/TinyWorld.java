@@ -36,7 +36,8 @@ final class TinyWorld {
                 config.basis(), config.outcome(), 8, 2, 5.0, config.model(), config.objective(), config.adam(), 0, 1, 5L);
         model = new ReferenceTrainer(config).initialModel(table, catalog);
         arms = PanelBuilder.arms(model, table);
-        settings = new EvalSettings(new int[] {0, 1, 2, 4}, 2, 11L, 1.0, 1.0, 0.5, 5.0, 11L);
+        settings = new EvalSettings(new int[] {0, 1, 2, 4}, 2, 11L, 1.0, 1.0, 0.5, 5.0, 11L,
+                new double[] {profiles.lambdaMin(), profiles.lambdaMax(), profiles.betaMedian(), profiles.betaLogSd()});
         ModelVariants.Built built = ModelVariants.build(model, table, catalog, arms, settings, !sweeps, List.of(2, 3), 1, 10, 1.0,
                 null, config, null, (f, a) -> { });
         variants = built.variants();
