@@ -18,8 +18,8 @@ import java.util.Map;
  * function. The target policy is the artifact routing greedily (ties split) for this user, adapted
  * on the user's preference events logged before each route event (what serving would have known).
  * The reward model of DM/DR is a ridge regression of the logged reward on the chosen arm's
- * {@code psi(q^, cs(c^))}, fitted per user with 2-fold cross-fitting (events alternate folds), so no
- * event's own reward enters its prediction.
+ * {@code psi(q^, cs(c^))} (centred: intercept unpenalised), fitted per user with 2-fold
+ * cross-fitting (events alternate folds), so no event's own reward enters its prediction.
  */
 public final class OffPolicyUser {
     private OffPolicyUser() {}
@@ -109,18 +109,36 @@ public final class OffPolicyUser {
         double[] rewardHat = new double[n];
         double[] direct = new double[n];
         for (int fold = 0; fold < 2; fold++) {
+            // Ridge on the deviations from the other fold's mean reward, so the shrinkage pulls
+            // towards the user's typical reward rather than towards 0.
+            double level = 0;
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (i % 2 == fold) continue;
+                level += reward[i];
+                m++;
+            }
+            level = m == 0 ? 0 : level / m;
+            double[] meanPsi = new double[d];
+            for (int i = 0; i < n; i++) {
+                if (i % 2 == fold) continue;
+                double[] x = row(psis.get(i), chosen.get(i), d);
+                for (int j = 0; j < d; j++) meanPsi[j] += x[j] / m;
+            }
             LinearBandit fit = new LinearBandit(d, ridge);
             for (int i = 0; i < n; i++) {
                 if (i % 2 == fold) continue;
-                fit.update(row(psis.get(i), chosen.get(i), d), reward[i]);
+                double[] x = row(psis.get(i), chosen.get(i), d);
+                for (int j = 0; j < d; j++) x[j] -= meanPsi[j];
+                fit.update(x, reward[i] - level);
             }
             double[] w = fit.meanWeights();
             for (int i = fold; i < n; i += 2) {
                 double[] pi = pis.get(i);
                 double[] psi = psis.get(i);
                 for (int a = 0; a < pi.length; a++) {
-                    double v = 0;
-                    for (int j = 0; j < d; j++) v += w[j] * psi[a * d + j];
+                    double v = level;
+                    for (int j = 0; j < d; j++) v += w[j] * (psi[a * d + j] - meanPsi[j]);
                     if (a == chosen.get(i)) rewardHat[i] = v;
                     direct[i] += pi[a] * v;
                 }
