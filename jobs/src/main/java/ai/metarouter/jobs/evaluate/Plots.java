@@ -114,15 +114,14 @@ public final class Plots {
         List<String> models = new ArrayList<>();
         for (PoolVariant v : r.variants()) if (v.group().equals("drop")) models.add(short_(v.subject()));
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(600)
-                .title("MetaRouter utility under pool changes (" + split.toUpperCase() + ", k = " + r.settings().sweepK() + ")")
-                .xAxisTitle("model changed").yAxisTitle("mean utility").build();
+                .title("MetaRouter utility under pool changes, minus the full pool's (" + split.toUpperCase() + ", k = "
+                        + r.settings().sweepK() + ")")
+                .xAxisTitle("model changed").yAxisTitle("utility - full-pool utility").build();
         style(chart);
         chart.getStyler().setXAxisLabelRotation(45);
         if (models.isEmpty()) return;
         Aggregation.Cell full = r.cell(0, Policy.METAROUTER, r.settings().sweepK(), split);
-        List<Double> fullY = new ArrayList<>();
-        for (int i = 0; i < models.size(); i++) fullY.add(full == null ? 0.0 : full.utility());
-        chart.addSeries("full pool", models, fullY);
+        double fullU = full == null ? 0.0 : full.utility();
         for (String group : List.of("drop", "drop_retrained", "onboard")) {
             List<Double> y = new ArrayList<>();
             List<Double> e = new ArrayList<>();
@@ -136,7 +135,7 @@ public final class Plots {
                     if (pv.group().equals(group) && d.subject().equals(pv.subject())) {
                         Aggregation.Cell c = r.cell(v, Policy.METAROUTER, r.settings().sweepK(), split);
                         if (c != null) {
-                            val = c.utility();
+                            val = c.utility() - fullU;
                             err = finite(c.utilitySe());
                             any = true;
                         }
