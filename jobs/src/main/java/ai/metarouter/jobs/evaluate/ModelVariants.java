@@ -68,6 +68,13 @@ public final class ModelVariants {
             events = readEvents(spark, retrainLogs);
             facts.put("retrain_users", events.size());
             facts.put("retrain_iterations", retrainConfig.iterations());
+            // Control: the same in-process training with every model must give the artifact back,
+            // or "retrained without m" would differ from the artifact for more reasons than m.
+            MetaRouterModel control = new ReferenceTrainer(retrainConfig).train(table, catalog, events).model();
+            facts.put("retrain_control_max_abs_meta_parameter_difference", maxAbsDiff(control.metaParameters().toArray(),
+                    artifact.metaParameters().toArray()));
+            facts.put("retrain_control_max_abs_projection_difference", maxAbsDiff(control.predictor().projectionTransposed(),
+                    artifact.predictor().projectionTransposed()));
         }
         for (int m = 0; m < nA; m++) {
             String id = arms.get(m);
@@ -136,6 +143,13 @@ public final class ModelVariants {
             if (!kept.isEmpty()) filtered.put(e.getKey(), kept);
         }
         return new ReferenceTrainer(config).train(table.withModels(keep), new ModelCatalog(catalog.source(), infos), filtered).model();
+    }
+
+    private static double maxAbsDiff(double[] a, double[] b) {
+        if (a.length != b.length) return Double.POSITIVE_INFINITY;
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
     }
 
     private static boolean mentions(InteractionEvent e, String id) {
