@@ -84,6 +84,13 @@ public final class Aggregation {
                 }
             }
             for (int v = 0; v < variants.size(); v++) {
+                if (variants.get(v).group().equals("control")) {
+                    Comparison c = paired("artifact - retrained_control (full pool)", split, s.sweepK(), us,
+                            layout.indexOf(0, Policy.METAROUTER, s.sweepK()), layout.indexOf(v, Policy.METAROUTER, s.sweepK()));
+                    if (c != null) out.add(c);
+                }
+            }
+            for (int v = 0; v < variants.size(); v++) {
                 PoolVariant d = variants.get(v);
                 if (!d.group().equals("drop")) continue;
                 for (int w = 0; w < variants.size(); w++) {

@@ -39,7 +39,10 @@ import org.apache.spark.sql.SparkSession;
  *       the router trained without m, so m is truly unseen; without them the base is the artifact
  *       with m's descriptor discarded and re-fitted from the probes (its query projection saw m's
  *       training outcomes, which makes this an optimistic check of the onboarding step);</li>
- *   <li>{@code size:<s>#<r>}: a seeded random pool of s models per user (replicate r).</li>
+ *   <li>{@code size:<s>#<r>}: a seeded random pool of s models per user (replicate r);</li>
+ *   <li>{@code retrained_control} (with training logs): the same in-process training on every
+ *       model, full pool. If it differs from the artifact, "retrained without m" differs for more
+ *       reasons than m, and the drop comparison must be read against this control.</li>
  * </ul>
  */
 public final class ModelVariants {
@@ -75,6 +78,8 @@ public final class ModelVariants {
                     artifact.metaParameters().toArray()));
             facts.put("retrain_control_max_abs_projection_difference", maxAbsDiff(control.predictor().projectionTransposed(),
                     artifact.predictor().projectionTransposed()));
+            routers.add(control);
+            variants.add(new PoolVariant("retrained_control", "control", routers.size() - 1, all, 0, 0, null));
         }
         for (int m = 0; m < nA; m++) {
             String id = arms.get(m);

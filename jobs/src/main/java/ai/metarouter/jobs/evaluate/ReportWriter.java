@@ -161,6 +161,11 @@ public final class ReportWriter {
                 md.append("| ").append(c.what()).append(" >= 0 (").append(c.split().toUpperCase()).append(", k=").append(c.k())
                         .append(c.k() <= 4 ? ", must be > 0" : "").append(") | ").append(pm(c.difference(), c.se(), 4)).append(" | ")
                         .append(verdict).append(" |\n");
+            } else if (c.what().startsWith("artifact - retrained_control")) {
+                md.append("| control: ").append(c.what()).append(" (").append(c.split().toUpperCase()).append(") = 0 expected | ")
+                        .append(String.format(Locale.ROOT, "%+.2f%% (%s)", 100 * c.relative(), pm(c.difference(), c.se(), 4)))
+                        .append(" | ").append(Math.abs(c.difference()) <= 2 * c.se() ? "consistent" : "DIFFERS: drop rows below compare unlike training runs")
+                        .append(" |\n");
             } else if (c.what().startsWith("drop")) {
                 md.append("| ").append(c.what()).append(" >= -2% (").append(c.split().toUpperCase()).append(") | ")
                         .append(String.format(Locale.ROOT, "%+.2f%% (%s)", 100 * c.relative(), pm(c.difference(), c.se(), 4))).append(" | ")
