@@ -158,7 +158,8 @@ public final class EvaluateCommand implements Command {
         // Routers: 0 = the artifact; sweep routers after it.
         ModelVariants.Built built = ModelVariants.build(artifact, table, catalog, arms, settings, flags.isSet("no-sweeps"),
                 conf.getIntList("pool-sizes"), conf.getInt("pool-replicates"), conf.getInt("probes"), conf.getDouble("probe-prior-strength"),
-                flags.optional("retrain-logs").orElse(null), retrainConfig(trainingConfig, flags), spark, context::progress);
+                flags.optional("retrain-logs").orElse(null), flags.has("retrain-logs") ? retrainConfig(trainingConfig, flags) : null, spark,
+                context::progress);
         facts.putAll(built.facts());
 
         QueryPanel panel = PanelBuilder.panel(table, catalog, arms, built.routers(), profiles, conf.getInt("population-users"), seed);
@@ -242,7 +243,12 @@ public final class EvaluateCommand implements Command {
     }
 
     private static TrainerConfig retrainConfig(Map<String, Object> trainingConfig, Flags flags) {
-        TrainerConfig t = ModelVariants.trainerConfig(trainingConfig);
+        TrainerConfig t;
+        try {
+            t = ModelVariants.trainerConfig(trainingConfig);
+        } catch (IllegalArgumentException e) {
+            throw CliException.failure("--retrain-logs: the artifact's training_config cannot be read: " + e.getMessage());
+        }
         if (flags.has("retrain-iterations")) t = t.withIterations(flags.getPositiveInt("retrain-iterations", 1), t.usersPerIteration());
         return t;
     }
