@@ -22,6 +22,9 @@ class EvaluationJobTest {
     @AfterAll
     static void stop() {
         spark.stop();
+        // stop() leaves the thread's active session set; later tests in this JVM check there is none.
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
     }
 
     @Test
