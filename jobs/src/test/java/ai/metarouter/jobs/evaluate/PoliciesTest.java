@@ -1,0 +1,201 @@
+package ai.metarouter.jobs.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.metarouter.core.data.CostScale;
+import ai.metarouter.core.data.Feedback;
+import ai.metarouter.core.data.Outcome;
+import ai.metarouter.core.data.UtilityProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The policies and their statistics on a tiny world where every figure can be checked by
+ * construction or by hand.
+ */
+class PoliciesTest {
+    private static TinyWorld world;
+    private static List<UserResult> results;
+
+    @BeforeAll
+    static void score() {
+        world = new TinyWorld(true);
+        UserEvaluator evaluator = world.evaluator();
+        results = new ArrayList<>();
+        for (EvalUser u : world.users) results.add(evaluator.evaluate(u));
+    }
+
+    @Test
+    void greedyRoutingSplitsTiesAndScoresTrueOutcomes() {
+        // 2 queries x 3 arms; arm scores tie on the first query between arms 0 and 2.
+        int[] rows = {0, 1};
+        boolean[] pool = {true, true, true};
+        double[] util = {1, 5, 3, 2, 0, 9};
+        double[] quality = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
+        double[] cost = {1, 2, 3, 4, 5, 6};
+        double[][] scores = {{7, 1, 7}, {0, 1, 2}};
+        Outcomes o = GreedyRouting.route((s, row, a) -> scores[s][a], rows, pool, util, quality, cost);
+        assertEquals(((1 + 3) / 2.0 + 9) / 2, o.utility(), 1e-12);
+        assertEquals(((0.1 + 0.3) / 2 + 0.6) / 2, o.quality(), 1e-12);
+        assertEquals(((1 + 3) / 2.0 + 6) / 2, o.costUsd(), 1e-12);
+        // Masking arm 2 out: arm 0 wins query 0, arm 1 wins query 1.
+        Outcomes masked = GreedyRouting.route((s, row, a) -> scores[s][a], rows, new boolean[] {true, true, false}, util, quality, cost);
+        assertEquals((1 + 0) / 2.0, masked.utility(), 1e-12);
+    }
+
+    @Test
+    void oracleBoundsEveryPolicyPerUserAndHasFullShare() {
+        ResultLayout layout = world.layout();
+        int[] ks = world.settings.ks();
+        for (UserResult r : results) {
+            double oracle = r.utility()[layout.indexOf(0, Policy.ORACLE, ks[0])];
+            for (Policy p : Policy.values()) {
+                for (int k : ks) assertTrue(r.utility()[layout.indexOf(0, p, k)] <= oracle + 1e-12, p + " beats the oracle for " + r.userId());
+            }
+        }
+        Map<Aggregation.Key, Aggregation.Cell> cells = Aggregation.aggregate(results, layout, world.variants, 50, 1L);
+        for (String split : List.of("id", "ood")) {
+            for (int k : ks) {
+                assertEquals(1.0, cells.get(new Aggregation.Key(0, Policy.ORACLE, k, split)).oracleShare(), 1e-12);
+                assertEquals(0.0, cells.get(new Aggregation.Key(0, Policy.POPULATION, k, split)).pgc(), 1e-12);
+                assertEquals(1.0, cells.get(new Aggregation.Key(0, Policy.KNOWN_PREFERENCE, k, split)).pgc(), 1e-12);
+                Aggregation.Cell oracle = cells.get(new Aggregation.Key(0, Policy.ORACLE, k, split));
+                Aggregation.Cell known = cells.get(new Aggregation.Key(0, Policy.KNOWN_PREFERENCE, k, split));
+                assertTrue(oracle.utility() >= known.utility());
+            }
+        }
+    }
+
+    @Test
+    void fixedRulesMatchHandComputation() {
+        ResultLayout layout = world.layout();
+        QueryPanel panel = world.panel;
+        int nA = panel.numArms();
+        int cheapest = 0;
+        int strongest = 0;
+        for (int a = 1; a < nA; a++) {
+            if (panel.meanCost()[a] < panel.meanCost()[cheapest]) cheapest = a;
+            if (panel.trainQuality()[a] > panel.trainQuality()[strongest]) strongest = a;
+        }
+        CostScale scale = panel.costScale();
+        for (int i = 0; i < world.users.size(); i++) {
+            UtilityProfile profile = world.users.get(i).utility();
+            double random = 0;
+            double cheap = 0;
+            double strong = 0;
+            double[] perArm = new double[nA];
+            for (int row : panel.scoringRows()) {
+                for (int a = 0; a < nA; a++) {
+                    double u = profile.utility(panel.quality(row, a), panel.cost(row, a), scale);
+                    random += u / nA;
+                    perArm[a] += u;
+                }
+                cheap += profile.utility(panel.quality(row, cheapest), panel.cost(row, cheapest), scale);
+                strong += profile.utility(panel.quality(row, strongest), panel.cost(row, strongest), scale);
+            }
+            int n = panel.scoringRows().length;
+            double best = Double.NEGATIVE_INFINITY;
+            for (double v : perArm) best = Math.max(best, v / n);
+            UserResult r = results.get(i);
+            assertEquals(random / n, r.utility()[layout.indexOf(0, Policy.RANDOM, 0)], 1e-9);
+            assertEquals(cheap / n, r.utility()[layout.indexOf(0, Policy.CHEAPEST, 0)], 1e-9);
+            assertEquals(strong / n, r.utility()[layout.indexOf(0, Policy.STRONGEST, 0)], 1e-9);
+            assertEquals(best, r.utility()[layout.indexOf(0, Policy.BEST_SINGLE, 0)], 1e-9);
+        }
+    }
+
+    @Test
+    void learnersWithoutFeedbackFallBackAsDocumented() {
+        ResultLayout layout = world.layout();
+        for (UserResult r : results) {
+            // No rounds: every arm ties for the bandits, which is the random policy.
+            assertEquals(r.utility()[layout.indexOf(0, Policy.RANDOM, 0)], r.utility()[layout.indexOf(0, Policy.LINUCB, 0)], 1e-12);
+            assertEquals(r.utility()[layout.indexOf(0, Policy.RANDOM, 0)], r.utility()[layout.indexOf(0, Policy.THOMPSON, 0)], 1e-12);
+            // No contexts: the encoder bypass changes nothing.
+            assertEquals(r.utility()[layout.indexOf(0, Policy.METAROUTER, 0)],
+                    r.utility()[layout.indexOf(0, Policy.METAROUTER_NO_ENCODER, 0)], 1e-12);
+        }
+    }
+
+    @Test
+    void routersThetaIsTheServingModelsAdaptation() {
+        Routers routers = new Routers(world.payloads, world.settings);
+        EvalUser u = world.users.get(0);
+        List<Feedback.Pairwise> ctx = u.contexts(4, world.panel);
+        assertArrayEquals(world.model.adapt(ctx).theta(), routers.theta(Policy.METAROUTER, ctx));
+        assertArrayEquals(world.model.adapt(ctx).theta(), routers.model(0).adapt(ctx).theta());
+    }
+
+    @Test
+    void evaluationIsDeterministic() {
+        UserEvaluator again = world.evaluator();
+        for (int i = 0; i < 3; i++) {
+            UserResult a = results.get(i);
+            UserResult b = again.evaluate(world.users.get(i));
+            assertArrayEquals(a.utility(), b.utility());
+            assertArrayEquals(a.cost(), b.cost());
+        }
+    }
+
+    @Test
+    void sweepsRunOnlyForSweepUsers() {
+        ResultLayout layout = world.layout();
+        int sweepVariant = 1;
+        for (int i = 0; i < results.size(); i++) {
+            double v = results.get(i).utility()[layout.indexOf(sweepVariant, Policy.METAROUTER, world.settings.sweepK())];
+            assertEquals(world.users.get(i).sweeps(), !Double.isNaN(v));
+        }
+    }
+
+    @Test
+    void preferenceFitRecoversLambdaAndIsDefinedWithoutData() {
+        assertEquals(1.0, PreferenceFit.fitLambda(new double[0], new double[0], 0), 1e-9);
+        CostScale scale = new CostScale(Math.log(1e-4), Math.log(1e-2));
+        UtilityProfile truth = new UtilityProfile.Linear(0.4);
+        SplittableRandom rng = new SplittableRandom(3);
+        List<Feedback.Pairwise> ctx = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            Outcome a = new Outcome("a", rng.nextDouble(), Math.exp(Math.log(1e-4) + rng.nextDouble() * Math.log(100)));
+            Outcome b = new Outcome("b", rng.nextDouble(), Math.exp(Math.log(1e-4) + rng.nextDouble() * Math.log(100)));
+            double pa = 1 / (1 + Math.exp(-10 * (truth.utility(a.quality(), a.costUsd(), scale) - truth.utility(b.quality(), b.costUsd(), scale))));
+            ctx.add(new Feedback.Pairwise("q", a, b, rng.nextDouble() < pa));
+        }
+        assertEquals(0.4, PreferenceFit.fitLambda(ctx, scale), 0.1);
+    }
+
+    @Test
+    void bayesPosteriorMeanIsThePriorMeanWithoutDataAndMovesWithEvidence() {
+        double lo = 0.1;
+        double hi = 1.5;
+        // Mean of a log-uniform on [lo, hi] is (hi - lo) / ln(hi / lo); the 96-point grid is within 1%.
+        assertEquals((hi - lo) / Math.log(hi / lo), PreferenceFit.posteriorMeanLambda(new double[0], new double[0], 0, lo, hi, 10, 0.3), 0.01);
+        // The winner was dearer by 0.5 of the cost range for 0.2 more quality, twice: lambda < 0.4 is favoured.
+        double lean = PreferenceFit.posteriorMeanLambda(new double[] {0.2, 0.2}, new double[] {0.5, 0.5}, 2, lo, hi, 10, 0.3);
+        assertTrue(lean < (hi - lo) / Math.log(hi / lo), "posterior mean " + lean);
+    }
+
+    @Test
+    void banditMeanIsTheRidgeSolution() {
+        LinearBandit b = new LinearBandit(2, 1.0);
+        b.update(new double[] {1, 0}, 2.0);
+        b.update(new double[] {1, 1}, 3.0);
+        // A = I + [[2,1],[1,1]] = [[3,1],[1,2]], b = [5,3]; A^-1 b = [7/5, 4/5].
+        assertArrayEquals(new double[] {1.4, 0.8}, b.meanWeights(), 1e-12);
+        assertEquals(0, b.chooseUcb(new double[] {1, 0, 0, 1}, 2, 0.0));
+    }
+
+    @Test
+    void modelPayloadRoundTripsBitIdentically() {
+        ModelPayload p = ModelPayload.of(world.model);
+        ModelPayload back = JavaBytes.read(JavaBytes.write(p));
+        assertEquals(world.model.toBlocks().keySet(), back.toModel().toBlocks().keySet());
+        var x = world.model.featurize(world.table.query(0).prompt());
+        assertArrayEquals(world.model.scores(x, world.arms, world.model.prior()), back.toModel().scores(x, world.arms, world.model.prior()));
+    }
+}
