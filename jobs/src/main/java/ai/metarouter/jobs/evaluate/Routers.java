@@ -30,6 +30,7 @@ public final class Routers {
     private final double[] priorInit;
     private final double[] alpha;
     private final double[] rho;
+    private final double rewardScale;
     private final InnerLoop innerLoop;
 
     public Routers(List<ModelPayload> payloads, EvalSettings settings) {
@@ -37,7 +38,7 @@ public final class Routers {
         MetaRouterModel main = models.get(0);
         ModelConfig c = main.config();
         this.noInnerLoop = new MetaRouterModel(main.featureSpec(), main.predictor(), main.costScale(), main.basis(),
-                main.metaParameters(), new ModelConfig(0, c.rewardWeight(), c.tau(), c.normalizeInnerStep()));
+                main.metaParameters(), new ModelConfig(0, c.rewardWeight(), c.tau(), c.normalizeInnerStep(), c.normalizePolicyScores()));
         this.untrained = main.withMetaParameters(MetaParameters.initial(main.metaParameters().dims(), settings.untrainedSeed(),
                 settings.untrainedBetaInit()));
         MetaParameters p = main.metaParameters();
@@ -45,6 +46,7 @@ public final class Routers {
                 .thetaInit();
         this.alpha = exp(p.block(MetaBlock.LOG_ALPHA));
         this.rho = exp(p.block(MetaBlock.LOG_RHO));
+        this.rewardScale = Math.exp(p.block(MetaBlock.LOG_REWARD_SCALE)[0]);
         this.innerLoop = new InnerLoop(c);
     }
 
@@ -63,7 +65,7 @@ public final class Routers {
             case METAROUTER -> main.adapt(contexts).theta();
             case METAROUTER_NO_INNER_LOOP -> noInnerLoop.adapt(contexts).theta();
             case METAROUTER_NO_META_TRAINING -> untrained.adapt(contexts).theta();
-            case METAROUTER_NO_ENCODER -> innerLoop.adapt(priorInit, alpha, rho,
+            case METAROUTER_NO_ENCODER -> innerLoop.adapt(priorInit, alpha, rho, rewardScale,
                     FeedbackContexts.of(contexts, main.basis(), main.costScale()));
             default -> throw new IllegalArgumentException(policy + " is not a MetaRouter variant");
         };

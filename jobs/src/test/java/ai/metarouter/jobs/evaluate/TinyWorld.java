@@ -33,7 +33,7 @@ final class TinyWorld {
         catalog = data.catalog();
         TrainerConfig config = TrainerConfig.defaults().withIterations(0, 1);
         config = new TrainerConfig(new FeatureSpec(256, 2, FeatureSpec.DEFAULT_HASH_SEED, true, FeatureSpec.ALGORITHM_VERSION),
-                config.basis(), config.outcome(), 8, 2, 5.0, config.model(), config.objective(), config.adam(), 0, 1, 5L);
+                config.basis(), config.outcome(), 8, 2, 5.0, config.model(), config.objective(), config.adam(), 0, 1, 0.0, 5L);
         model = new ReferenceTrainer(config).initialModel(table, catalog);
         arms = PanelBuilder.arms(model, table);
         settings = new EvalSettings(new int[] {0, 1, 2, 4}, 2, 11L, 1.0, 1.0, 0.5, 5.0, 11L,
