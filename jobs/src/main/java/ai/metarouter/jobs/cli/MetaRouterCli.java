@@ -25,6 +25,8 @@ public final class MetaRouterCli {
         // Commands register here as they land.
         all.add(new ai.metarouter.jobs.importers.ImportRouterBenchCommand());
         all.add(new ai.metarouter.jobs.registry.PromoteCommand());
+        all.add(new ai.metarouter.jobs.generate.GenerateBenchmarkCommand());
+        all.add(new ai.metarouter.jobs.simulate.SimulateCommand());
         return all;
     }
 
