@@ -86,6 +86,15 @@ public final class ReferenceTrainer {
      */
     public Result metaTrain(MetaRouterModel initial, List<UserTask> tasks, AdamState state, int fromIteration, int iterations,
                             Consumer<IterationLog> progress) {
+        return metaTrain(initial, tasks, null, state, fromIteration, iterations, progress);
+    }
+
+    /**
+     * As above with a weight per user id in the accumulator ({@code null}: every user weighs 1),
+     * e.g. the weights of {@link UserCap.Capped#weight()}.
+     */
+    public Result metaTrain(MetaRouterModel initial, List<UserTask> tasks, Map<String, Double> weights, AdamState state,
+                            int fromIteration, int iterations, Consumer<IterationLog> progress) {
         Map<String, UserTask> byUser = new LinkedHashMap<>();
         for (UserTask t : tasks) {
             if (byUser.put(t.userId(), t) != null) throw new IllegalArgumentException("two tasks for user " + t.userId());
@@ -96,7 +105,7 @@ public final class ReferenceTrainer {
         for (int it = fromIteration; it < fromIteration + iterations; it++) {
             GradientAccumulator acc = new GradientAccumulator(params.size());
             for (String user : UserSampler.sample(config.seed(), it, byUser.keySet(), config.usersPerIteration())) {
-                acc.add(objective.evaluate(params, byUser.get(user), config.seed(), it), 1.0);
+                acc.add(objective.evaluate(params, byUser.get(user), config.seed(), it), weights == null ? 1.0 : weightOf(weights, user));
             }
             OuterStep.Result step = OuterStep.apply(params, state, acc, config.adam());
             params = step.params();
@@ -106,5 +115,11 @@ public final class ReferenceTrainer {
             if (progress != null) progress.accept(line);
         }
         return new Result(initial.withMetaParameters(params), state, List.copyOf(log));
+    }
+
+    private static double weightOf(Map<String, Double> weights, String user) {
+        Double w = weights.get(user);
+        if (w == null) throw new IllegalArgumentException("no weight for user " + user);
+        return w;
     }
 }

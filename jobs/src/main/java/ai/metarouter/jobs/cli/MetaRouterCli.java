@@ -23,10 +23,11 @@ public final class MetaRouterCli {
     static List<Command> commands() {
         List<Command> all = new ArrayList<>();
         // Commands register here as they land.
-        all.add(new ai.metarouter.jobs.importers.ImportRouterBenchCommand());
         all.add(new ai.metarouter.jobs.registry.PromoteCommand());
         all.add(new ai.metarouter.jobs.generate.GenerateBenchmarkCommand());
         all.add(new ai.metarouter.jobs.simulate.SimulateCommand());
+        all.add(new ai.metarouter.jobs.importers.ImportRouterBenchCommand());
+        all.add(new ai.metarouter.jobs.train.TrainCommand());
         return all;
     }
 
