@@ -3,6 +3,8 @@ package ai.metarouter.core.sim;
 import ai.metarouter.core.data.CostScale;
 import ai.metarouter.core.data.UtilityProfile;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -34,7 +36,7 @@ public final class ProfileDistribution {
      * @param betaLogSd standard deviation of ln(beta)
      * @param oodWeights mixture weights of the OOD families, in the order of {@link OodFamily}
      */
-    public record Config(double lambdaMin, double lambdaMax, double betaMedian, double betaLogSd, double[] oodWeights)
+    public record Config(double lambdaMin, double lambdaMax, double betaMedian, double betaLogSd, List<Double> oodWeights)
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -49,26 +51,21 @@ public final class ProfileDistribution {
             }
             if (!(betaMedian > 0) || Double.isInfinite(betaMedian)) throw new IllegalArgumentException("beta median must be > 0");
             if (!(betaLogSd >= 0) || Double.isInfinite(betaLogSd)) throw new IllegalArgumentException("beta log-sd must be >= 0");
-            if (oodWeights == null || oodWeights.length != OodFamily.values().length) {
+            if (oodWeights == null || oodWeights.size() != OodFamily.values().length) {
                 throw new IllegalArgumentException("need " + OodFamily.values().length + " OOD weights");
             }
             double sum = 0;
-            for (double w : oodWeights) {
-                if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("OOD weights must be >= 0");
+            for (Double w : oodWeights) {
+                if (w == null || !(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("OOD weights must be >= 0");
                 sum += w;
             }
             if (!(sum > 0)) throw new IllegalArgumentException("OOD weights must not all be 0");
-            oodWeights = oodWeights.clone();
-        }
-
-        @Override
-        public double[] oodWeights() {
-            return oodWeights.clone();
+            oodWeights = List.copyOf(oodWeights);
         }
 
         public static Config defaults() {
             return new Config(DEFAULT_LAMBDA_MIN, DEFAULT_LAMBDA_MAX, DEFAULT_BETA_MEDIAN, DEFAULT_BETA_LOG_SD,
-                    new double[] {0.15, 0.15, 0.2, 0.2, 0.15, 0.15});
+                    List.of(0.15, 0.15, 0.2, 0.2, 0.15, 0.15));
         }
 
         public Config withLambdaRange(double lo, double hi) {
@@ -80,7 +77,9 @@ public final class ProfileDistribution {
         }
 
         public Config withOodWeights(double... weights) {
-            return new Config(lambdaMin, lambdaMax, betaMedian, betaLogSd, weights);
+            List<Double> w = new ArrayList<>();
+            for (double x : weights) w.add(x);
+            return new Config(lambdaMin, lambdaMax, betaMedian, betaLogSd, w);
         }
     }
 
@@ -153,17 +152,17 @@ public final class ProfileDistribution {
     }
 
     private OodFamily pickFamily(SplittableRandom rng) {
-        double[] w = config.oodWeights;
+        List<Double> w = config.oodWeights();
         double total = 0;
         for (double x : w) total += x;
         double u = rng.nextDouble() * total;
         OodFamily[] families = OodFamily.values();
-        for (int i = 0; i < w.length; i++) {
-            u -= w[i];
-            if (u < 0 && w[i] > 0) return families[i];
+        for (int i = 0; i < w.size(); i++) {
+            u -= w.get(i);
+            if (u < 0 && w.get(i) > 0) return families[i];
         }
         // Rounding left u at ~0: the last family with weight.
-        for (int i = w.length - 1; i >= 0; i--) if (w[i] > 0) return families[i];
+        for (int i = w.size() - 1; i >= 0; i--) if (w.get(i) > 0) return families[i];
         throw new IllegalStateException("no OOD family has weight");
     }
 }

@@ -96,14 +96,12 @@ public final class SyntheticBenchmark {
      * @param verbosity multiplier on output tokens
      */
     public record SyntheticModel(String id, double inputPrice, double outputPrice, double skill,
-                                 double[] familyOffsets, double difficultySensitivity, double verbosity) {
+                                 List<Double> familyOffsets, double difficultySensitivity, double verbosity) {
         public SyntheticModel {
-            familyOffsets = familyOffsets.clone();
-        }
-
-        @Override
-        public double[] familyOffsets() {
-            return familyOffsets.clone();
+            familyOffsets = List.copyOf(familyOffsets);
+            if (familyOffsets.size() != FAMILIES.size()) {
+                throw new IllegalArgumentException("model " + id + ": need one family offset per family " + FAMILIES);
+            }
         }
     }
 
@@ -181,17 +179,17 @@ public final class SyntheticBenchmark {
      * (USD per million tokens). Family offsets are {qa, code, math, summarisation, chat}.
      */
     private static final SyntheticModel[] LADDER = {
-        new SyntheticModel("nano-1b", 0.04, 0.08, -1.3, new double[] {-0.3, -0.9, -0.9, 0.6, 1.0}, 1.25, 0.7),
-        new SyntheticModel("mini-3b", 0.10, 0.20, -0.8, new double[] {0.0, -0.5, -0.6, 0.6, 0.8}, 1.15, 0.8),
-        new SyntheticModel("chat-8b", 0.15, 0.30, -0.4, new double[] {0.1, -0.5, -0.5, 0.7, 2.6}, 1.05, 1.2),
-        new SyntheticModel("coder-7b", 0.20, 0.40, -0.3, new double[] {-0.6, 3.1, 0.2, -0.5, -0.7}, 1.0, 0.9),
-        new SyntheticModel("open-13b", 0.30, 0.30, 0.0, new double[] {0.0, 0.0, 0.0, 0.0, 0.0}, 0.95, 1.0),
-        new SyntheticModel("mix-8x7b", 0.60, 0.60, 0.95, new double[] {0.2, 0.1, 0.0, 0.1, 0.1}, 0.85, 1.0),
-        new SyntheticModel("math-34b", 0.80, 0.80, 0.3, new double[] {-0.2, 0.2, 2.5, -0.3, -0.4}, 0.85, 1.1),
-        new SyntheticModel("large-70b", 0.90, 0.90, 0.9, new double[] {0.3, 0.0, 0.0, 0.0, 0.0}, 0.8, 1.0),
-        new SyntheticModel("flash-pro", 1.25, 5.00, 1.1, new double[] {0.2, 0.2, 0.1, 0.2, 0.0}, 0.7, 0.9),
-        new SyntheticModel("frontier-a", 3.00, 15.00, 1.6, new double[] {0.2, 0.2, 0.2, -0.1, -0.2}, 0.6, 1.3),
-        new SyntheticModel("frontier-b", 10.00, 30.00, 1.8, new double[] {0.3, 0.3, 0.3, -0.2, -0.3}, 0.55, 1.4),
+        new SyntheticModel("nano-1b", 0.04, 0.08, -1.3, List.of(-0.3, -0.9, -0.9, 0.6, 1.0), 1.25, 0.7),
+        new SyntheticModel("mini-3b", 0.10, 0.20, -0.8, List.of(0.0, -0.5, -0.6, 0.6, 0.8), 1.15, 0.8),
+        new SyntheticModel("chat-8b", 0.15, 0.30, -0.4, List.of(0.1, -0.5, -0.5, 0.7, 2.6), 1.05, 1.2),
+        new SyntheticModel("coder-7b", 0.20, 0.40, -0.3, List.of(-0.6, 3.1, 0.2, -0.5, -0.7), 1.0, 0.9),
+        new SyntheticModel("open-13b", 0.30, 0.30, 0.0, List.of(0.0, 0.0, 0.0, 0.0, 0.0), 0.95, 1.0),
+        new SyntheticModel("mix-8x7b", 0.60, 0.60, 0.95, List.of(0.2, 0.1, 0.0, 0.1, 0.1), 0.85, 1.0),
+        new SyntheticModel("math-34b", 0.80, 0.80, 0.3, List.of(-0.2, 0.2, 2.5, -0.3, -0.4), 0.85, 1.1),
+        new SyntheticModel("large-70b", 0.90, 0.90, 0.9, List.of(0.3, 0.0, 0.0, 0.0, 0.0), 0.8, 1.0),
+        new SyntheticModel("flash-pro", 1.25, 5.00, 1.1, List.of(0.2, 0.2, 0.1, 0.2, 0.0), 0.7, 0.9),
+        new SyntheticModel("frontier-a", 3.00, 15.00, 1.6, List.of(0.2, 0.2, 0.2, -0.1, -0.2), 0.6, 1.3),
+        new SyntheticModel("frontier-b", 10.00, 30.00, 1.8, List.of(0.3, 0.3, 0.3, -0.2, -0.3), 0.55, 1.4),
     };
 
     /** Quality lost on summaries per unit of verbosity above 1 (long summaries are worse summaries). */
@@ -209,6 +207,8 @@ public final class SyntheticBenchmark {
         List<String> ids = new ArrayList<>();
         for (SyntheticModel m : pool) ids.add(m.id());
         double[][][] affinity = topicAffinities(pool, config.seed());
+        double[][] offsets = new double[pool.size()][];
+        for (int m = 0; m < pool.size(); m++) offsets[m] = pool.get(m).familyOffsets().stream().mapToDouble(Double::doubleValue).toArray();
 
         OutcomeTable.Builder builder = OutcomeTable.builder(ids);
         String idFormat = "q%0" + Math.max(6, String.valueOf(config.queries() - 1).length()) + "d";
@@ -227,7 +227,7 @@ public final class SyntheticBenchmark {
             double outLength = family.baseOutputTokens() * Math.exp(0.35 * difficulty);
             for (int m = 0; m < pool.size(); m++) {
                 SyntheticModel model = pool.get(m);
-                double logit = family.qualityBase() + model.skill() + model.familyOffsets[f] + affinity[m][f][topic]
+                double logit = family.qualityBase() + model.skill() + offsets[m][f] + affinity[m][f][topic]
                         - model.difficultySensitivity() * difficulty + CELL_NOISE * Seeds.gaussian(rng);
                 if (f == 3) logit -= SUMMARY_VERBOSITY_PENALTY * Math.max(0.0, model.verbosity() - 1.0);
                 double p = Seeds.sigmoid(logit);
@@ -268,8 +268,8 @@ public final class SyntheticBenchmark {
             double outputPrice = Seeds.logUniform(rng, 0.08, 30.0);
             double inputPrice = outputPrice / (1.0 + 3.0 * rng.nextDouble());
             double skill = 0.45 * Math.log(outputPrice) + 0.4 * Seeds.gaussian(rng);
-            double[] offsets = new double[FAMILY_SPECS.length];
-            for (int f = 0; f < offsets.length; f++) offsets[f] = 0.5 * Seeds.gaussian(rng);
+            List<Double> offsets = new ArrayList<>();
+            for (int f = 0; f < FAMILY_SPECS.length; f++) offsets.add(0.5 * Seeds.gaussian(rng));
             double sensitivity = Math.max(0.4, 1.0 - 0.2 * skill);
             double verbosity = Math.exp(0.2 * Seeds.gaussian(rng));
             pool.add(new SyntheticModel(String.format(Locale.ROOT, "gen-%02d", j), round4(inputPrice), round4(outputPrice),

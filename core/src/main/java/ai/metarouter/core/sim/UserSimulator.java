@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -46,7 +45,8 @@ public final class UserSimulator {
      * @param maxCandidates candidate-set size of route events; 0 means every model with an outcome
      * @param startDate first day of the log (UTC)
      * @param days number of days the events spread over
-     * (Serializable so Spark jobs can ship it inside task closures.)
+     *
+     * <p>Serializable so that Spark jobs can ship it inside task closures.
      */
     public record Config(int preferences, int routes, LoggingPolicy policy, double rewardNoiseSd, String querySplit,
                          int maxCandidates, LocalDate startDate, int days)
@@ -220,12 +220,20 @@ public final class UserSimulator {
             isRoute[slots[r]] = true;
         }
         List<InteractionEvent> events = new ArrayList<>(n);
-        String width = n > 9999 ? "%0" + String.valueOf(n - 1).length() + "d" : "%04d";
+        int width = Math.max(4, String.valueOf(n - 1).length());
         for (int e = 0; e < n; e++) {
-            String eventId = user.userId() + "-e" + String.format(Locale.ROOT, width, e);
+            String eventId = eventId(user.userId(), e, width);
             events.add(isRoute[e] ? route(user, eventId, times[e], rng) : preference(user, eventId, times[e], rng));
         }
         return events;
+    }
+
+    /** {@code <userId>-e<seq>} with seq zero-padded to {@code width} digits, so ids sort in time order. */
+    private static String eventId(String userId, int seq, int width) {
+        String digits = Integer.toString(seq);
+        StringBuilder sb = new StringBuilder(userId.length() + 2 + width).append(userId).append("-e");
+        for (int pad = digits.length(); pad < width; pad++) sb.append('0');
+        return sb.append(digits).toString();
     }
 
     /**

@@ -55,16 +55,20 @@ public final class GenerateBenchmarkCommand implements Command {
     public void run(Flags flags, JobContext context) {
         Config conf = context.config();
         int queries = flags.getPositiveInt("queries", conf.getInt("metarouter.generate.queries"));
-        if (queries > MAX_QUERIES) throw CliException.usage(name() + ": --queries must be at most " + MAX_QUERIES + ", got " + queries);
+        if (queries > MAX_QUERIES) throw CliException.usage("--queries must be at most " + MAX_QUERIES + ", got " + queries);
         int models = flags.getPositiveInt("models", conf.getInt("metarouter.generate.models"));
+        if (models < 2 || models > SyntheticBenchmark.Config.MAX_MODELS) {
+            throw CliException.usage("--models must be in [2, " + SyntheticBenchmark.Config.MAX_MODELS + "], got " + models);
+        }
         long seed = flags.getLong("seed", conf.getLong("metarouter.seed"));
         double testFraction = flags.getDouble("test-fraction", conf.getDouble("metarouter.generate.test-fraction"));
+        if (!(testFraction >= 0 && testFraction < 1)) throw CliException.usage("--test-fraction must be in [0, 1), got " + testFraction);
         SyntheticBenchmark.Config config;
         try {
             config = new SyntheticBenchmark.Config(queries, models, seed, testFraction,
                     flags.isSet("binary") ? SyntheticBenchmark.QualityMode.BINARY : SyntheticBenchmark.QualityMode.GRADED);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(name() + ": " + e.getMessage());
+            throw CliException.usage(e.getMessage());
         }
         String output = flags.get("output");
 

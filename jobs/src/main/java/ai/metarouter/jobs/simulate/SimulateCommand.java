@@ -11,6 +11,7 @@ import ai.metarouter.jobs.cli.Command;
 import ai.metarouter.jobs.cli.FlagSpec;
 import ai.metarouter.jobs.cli.Flags;
 import ai.metarouter.jobs.cli.JobContext;
+import ai.metarouter.jobs.io.HadoopFiles;
 import ai.metarouter.jobs.io.OutcomeDatasets;
 import ai.metarouter.jobs.io.SafeOutput;
 import com.typesafe.config.Config;
@@ -19,6 +20,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -54,7 +57,7 @@ public final class SimulateCommand implements Command {
                 FlagSpec.optional("max-candidates", "<n>", "candidate-set size of route events (0 = every model)"),
                 FlagSpec.optional("start-date", "<yyyy-MM-dd>", "first day of the log (UTC)"),
                 FlagSpec.optional("days", "<n>", "days the events spread over"),
-                FlagSpec.optional("partitions", "<n>", "Spark partitions (default: ~2M events per partition); output does not depend on it"),
+                FlagSpec.optional("partitions", "<n>", "Spark partitions (default: ~1M events per partition); output does not depend on it"),
                 FlagSpec.flag("overwrite", "replace an existing --output"));
     }
 
@@ -62,12 +65,12 @@ public final class SimulateCommand implements Command {
     public void run(Flags flags, JobContext context) {
         Config conf = context.config().getConfig("metarouter.simulate");
         long users = flags.getLong("users", 0);
-        if (users <= 0) throw CliException.usage(name() + ": --users must be positive, got " + users);
+        if (users <= 0) throw CliException.usage("--users must be positive, got " + users);
         UserSplit split;
         try {
             split = UserSplit.fromWire(flags.getOrDefault("profiles", "id").toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(name() + ": --profiles must be id or ood, got '" + flags.get("profiles") + "'");
+            throw CliException.usage("--profiles must be id or ood, got '" + flags.get("profiles") + "'");
         }
         long seed = flags.getLong("seed", context.config().getLong("metarouter.seed"));
         UserSimulator.Config events = eventConfig(flags, conf);
@@ -75,6 +78,10 @@ public final class SimulateCommand implements Command {
         if (flags.has("partitions")) flags.getPositiveInt("partitions", 1);
 
         String outcomesUri = flags.get("outcomes");
+        // Checked before Spark starts: the commonest mistake should fail in a second, not after a session start-up.
+        if (!HadoopFiles.isDirectory(new Configuration(), new Path(outcomesUri))) {
+            throw CliException.failure("--outcomes " + outcomesUri + " does not exist or is not a directory");
+        }
         SparkSession spark = context.spark();
         OutcomeTable table;
         ModelCatalog catalog;
@@ -109,42 +116,47 @@ public final class SimulateCommand implements Command {
     private UserSimulator.Config eventConfig(Flags flags, Config conf) {
         int preferences = flags.getInt("contexts", conf.getInt("contexts"));
         int routes = flags.getInt("routes", conf.getInt("routes"));
-        if (preferences < 0) throw CliException.usage(name() + ": --contexts must be >= 0, got " + preferences);
-        if (routes < 0) throw CliException.usage(name() + ": --routes must be >= 0, got " + routes);
-        if (preferences + routes == 0) throw CliException.usage(name() + ": --contexts and --routes are both 0: nothing to simulate");
+        if (preferences < 0) throw CliException.usage("--contexts must be >= 0, got " + preferences);
+        if (routes < 0) throw CliException.usage("--routes must be >= 0, got " + routes);
+        if (preferences + routes == 0) throw CliException.usage("--contexts and --routes are both 0: nothing to simulate");
         LoggingPolicy policy;
         try {
             policy = LoggingPolicy.parse(flags.getOrDefault("policy", conf.getString("policy")));
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(name() + ": --policy: " + e.getMessage());
+            throw CliException.usage("--policy: " + e.getMessage());
         }
         double noise = flags.getDouble("reward-noise", conf.getDouble("reward-noise"));
+        if (noise < 0) throw CliException.usage("--reward-noise must be >= 0, got " + noise);
         String querySplit = flags.getOrDefault("query-split", conf.getString("query-split"));
+        if (!List.of("train", "test", "all").contains(querySplit)) {
+            throw CliException.usage("--query-split must be train, test or all, got '" + querySplit + "'");
+        }
         int maxCandidates = flags.getInt("max-candidates", conf.getInt("max-candidates"));
+        if (maxCandidates < 0 || maxCandidates == 1) {
+            throw CliException.usage("--max-candidates must be 0 (every model) or >= 2, got " + maxCandidates);
+        }
         String start = flags.getOrDefault("start-date", conf.getString("start-date"));
         LocalDate startDate;
         try {
             startDate = LocalDate.parse(start);
         } catch (DateTimeParseException e) {
-            throw CliException.usage(name() + ": --start-date must be yyyy-MM-dd, got '" + start + "'");
+            throw CliException.usage("--start-date must be yyyy-MM-dd, got '" + start + "'");
         }
         int days = flags.getInt("days", conf.getInt("days"));
+        if (days < 1) throw CliException.usage("--days must be >= 1, got " + days);
         try {
             return new UserSimulator.Config(preferences, routes, policy, noise, querySplit, maxCandidates, startDate, days);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(name() + ": " + e.getMessage());
+            throw CliException.usage(e.getMessage());
         }
     }
 
     private ProfileDistribution.Config profileConfig(Config conf) {
-        List<Double> weights = conf.getDoubleList("ood-weights");
-        double[] w = new double[weights.size()];
-        for (int i = 0; i < w.length; i++) w[i] = weights.get(i);
         try {
             return new ProfileDistribution.Config(conf.getDouble("lambda-min"), conf.getDouble("lambda-max"),
-                    conf.getDouble("beta-median"), conf.getDouble("beta-log-sd"), w);
+                    conf.getDouble("beta-median"), conf.getDouble("beta-log-sd"), conf.getDoubleList("ood-weights"));
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(name() + ": metarouter.simulate configuration: " + e.getMessage());
+            throw CliException.usage("metarouter.simulate configuration: " + e.getMessage());
         }
     }
 }

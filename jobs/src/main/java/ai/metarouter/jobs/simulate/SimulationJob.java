@@ -39,17 +39,16 @@ import org.apache.spark.sql.SparkSession;
  * &lt;output&gt;/users.parquet       one Parquet file, one row per user: the true profile (Schemas.users())
  * &lt;output&gt;/_simulation.json    what was run and how long it took (underscore: Spark readers skip it)
  * </pre>
- * so {@code --logs <output>} reads the log directly: Spark's partition discovery takes the dt=
- * directories as the table and skips the plain users.parquet file beside them (a users.parquet
- * <em>directory</em> there would make it fail with "conflicting directory structures").
+ * so {@code --logs <output>} reads the log directly. users.parquet is one plain file rather than a
+ * Spark output directory: {@code InteractionLogs.read} reads only the dt= directories anyway, but a
+ * plain {@code spark.read().parquet(<output>)} would fail on a non-partition directory beside them
+ * ("conflicting directory structures"), while its partition discovery skips a file.
  * Everything is written under a staging sibling and renamed into place at the end
  * ({@link SafeOutput}), so a failed run leaves nothing that looks complete.
  */
 public final class SimulationJob {
     public static final String USERS_FILE = "users.parquet";
     public static final String REPORT_FILE = "_simulation.json";
-    /** Parquet row-group size while writing the log: one open writer per day per task, so keep each small. */
-    private static final int LOG_ROW_GROUP_BYTES = 16 * 1024 * 1024;
 
     private SimulationJob() {}
 
@@ -69,9 +68,12 @@ public final class SimulationJob {
         }
     }
 
-    /** Partitions for {@code users}: about two million events per task, at least the default parallelism. */
+    /** Events per task by default: each task sorts its events by dt before writing, in memory if they fit. */
+    public static final long EVENTS_PER_PARTITION = 1_000_000L;
+
+    /** Partitions for {@code users}: about {@link #EVENTS_PER_PARTITION} events per task, at least the default parallelism. */
     public static int defaultPartitions(SparkSession spark, long users, int eventsPerUser) {
-        long byEvents = (users * (long) eventsPerUser + 1_999_999L) / 2_000_000L;
+        long byEvents = (users * (long) eventsPerUser + EVENTS_PER_PARTITION - 1) / EVENTS_PER_PARTITION;
         long parts = Math.max(spark.sparkContext().defaultParallelism(), byEvents);
         return (int) Math.min(Math.max(1, Math.min(parts, users)), 100_000);
     }
@@ -94,7 +96,7 @@ public final class SimulationJob {
                     .mapPartitions(new SimulateUsers(input, spec), InteractionEventRows.encoder());
             progress.accept(String.format("simulating %,d %s users x %d events into %d partitions", spec.users(),
                     spec.split().wireName(), spec.events().preferences() + spec.events().routes(), spec.partitions()));
-            writeLog(spark, events, out.stagingUri(), spec.events().days());
+            InteractionLogs.write(events, out.stagingUri());
 
             progress.accept("writing " + USERS_FILE);
             writeUsers(spark, input, spec, out.staging());
@@ -111,11 +113,7 @@ public final class SimulationJob {
         }
     }
 
-    /**
-     * Writes users.parquet as one Parquet file beside the dt= directories. A file, not a Spark
-     * output directory: a directory without dt= would make the output root unreadable as a
-     * partitioned log, while Spark's partition discovery ignores a plain file at the root.
-     */
+    /** Writes users.parquet as one Parquet file beside the dt= directories (see the class comment for why a file). */
     private static void writeUsers(SparkSession spark, Broadcast<OutcomeSnapshot> input, SimulationSpec spec, Path staging) {
         Path tmpDir = new Path(staging, "_users.tmp");
         spark.range(0, spec.users(), 1, 1)
@@ -130,29 +128,6 @@ public final class SimulationJob {
             fs.delete(tmpDir, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + USERS_FILE + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Writes the log partitioned by dt with one open Parquet writer per day in each task instead of
-     * Spark's default sort by dt: every task holds events of every day, and sorting tens of millions
-     * of rows per task would spill them all to disk once more. Small row groups keep the open
-     * writers' buffers bounded (days x 16 MB per task).
-     */
-    private static void writeLog(SparkSession spark, Dataset<Row> events, String uri, int days) {
-        String writersKey = "spark.sql.maxConcurrentOutputFileWriters";
-        String blockKey = "parquet.block.size";
-        String previousWriters = spark.conf().get(writersKey, "0");
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        String previousBlock = hadoop.get(blockKey);
-        spark.conf().set(writersKey, String.valueOf(days + 1));
-        hadoop.setInt(blockKey, LOG_ROW_GROUP_BYTES);
-        try {
-            InteractionLogs.write(events, uri);
-        } finally {
-            spark.conf().set(writersKey, previousWriters);
-            if (previousBlock == null) hadoop.unset(blockKey);
-            else hadoop.set(blockKey, previousBlock);
         }
     }
 

@@ -170,8 +170,9 @@ class SimulationJobTest {
         Path out = tmp.resolve("ood");
         SimulationSpec spec = spec(300, UserSplit.OOD, 5, 2);
         run(spec, out);
-        Dataset<Row> users = spark.read().parquet(out.resolve("users.parquet").toString());
-        assertEquals(List.of(), SchemaConformance.problems(users.schema(), Schemas.users()));
+        Dataset<Row> users = UserRows.read(spark, out.toString());
+        assertEquals(List.of(), SchemaConformance.problems(
+                spark.read().parquet(out.resolve("users.parquet").toString()).schema(), Schemas.users()));
         List<Row> rows = users.collectAsList();
         assertEquals(300, rows.size());
         ProfileDistribution profiles = new ProfileDistribution(spec.profiles(), DATA.catalog().costScale(), 5);
@@ -182,11 +183,13 @@ class SimulationJobTest {
                     r.getAs("quality_floor"), r.getAs("exponent"), r.getAs("threshold"));
             SimulatedUser truth = profiles.draw(id, UserSplit.OOD);
             assertEquals(truth.profile(), p, id);
+            assertEquals(truth, UserRows.fromRow(r));
             assertEquals(truth.beta(), (double) r.getAs("beta"));
             assertEquals("ood", r.getAs("split"));
             families.add(p.family());
         }
         assertEquals(Set.of("linear", "budget", "quality_floor", "concave", "threshold"), families);
+        assertThrows(ai.metarouter.jobs.io.InvalidDatasetException.class, () -> UserRows.read(spark, tmp.toString()));
     }
 
     @Test
