@@ -255,25 +255,34 @@ public final class RotatingEventLog implements EventLog {
     }
 
     private void writeBatch(List<Entry> batch) throws IOException {
-        if (current == null) {
-            current = LogFile.create(dir, LogFileNames.inProgress(clock.instant(), instance, fileSeq++), clock.instant());
-        }
         buffer.reset();
         boolean waiters = false;
         for (Entry e : batch) {
             InteractionEventJson.writeLine(e.event(), buffer);
             waiters |= e.durable() != null;
-            // Flushing every FLUSH_BYTES keeps the buffer bounded however large the batch's lines are.
-            if (buffer.size() >= FLUSH_BYTES) {
-                current.write(buffer.array(), buffer.size());
-                buffer.reset();
-            }
+            // Flushing by size keeps the buffer bounded and lets a file complete mid-batch at its size bound.
+            if (buffer.size() >= FLUSH_BYTES || openBytes() + buffer.size() >= config.maxFileBytes()) flushBuffer();
         }
-        if (buffer.size() > 0) current.write(buffer.array(), buffer.size());
-        if (waiters || System.nanoTime() - lastSyncNanos >= config.syncInterval().toNanos()) sync();
+        flushBuffer();
+        if (current != null && (waiters || System.nanoTime() - lastSyncNanos >= config.syncInterval().toNanos())) sync();
         written.add(batch.size());
         for (Entry e : batch) if (e.durable() != null) e.durable().complete(null);
         if (rotationDue()) rotate();
+    }
+
+    private long openBytes() {
+        return current == null ? 0 : current.bytes();
+    }
+
+    /** Appends the buffered lines to the current file (opening one if needed), completing it at its size bound. */
+    private void flushBuffer() throws IOException {
+        if (buffer.size() == 0) return;
+        if (current == null) {
+            current = LogFile.create(dir, LogFileNames.inProgress(clock.instant(), instance, fileSeq++), clock.instant());
+        }
+        current.write(buffer.array(), buffer.size());
+        buffer.reset();
+        if (current.bytes() >= config.maxFileBytes()) rotate();
     }
 
     private void sync() throws IOException {
