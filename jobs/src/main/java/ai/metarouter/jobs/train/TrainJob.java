@@ -159,7 +159,7 @@ public final class TrainJob {
             Manifest.TrainingData data = new Manifest.TrainingData(from, to, stats.admittedUsers(), stats.admittedEvents());
             ObjectNode config = settings.toJson();
             config.put("warm_start_version", warmFrom);
-            config.put("partitions", users.partitions());
+            config.put("spark_partitions", users.partitions());
             ObjectNode metrics = metrics(settings, end.log(), stats);
             byte[] trainingLog = trainingLog(settings, request, stats, end.log(), start.nextIteration(), warmFrom, prepareSeconds, trainSeconds);
             int version = registry.publish(RouterArtifacts.draft(model, data, config, metrics), RouterArtifacts.weights(model),

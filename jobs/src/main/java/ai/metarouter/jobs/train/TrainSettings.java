@@ -91,8 +91,9 @@ public record TrainSettings(TrainerConfig trainer, Optimizer optimizer, UserCap.
             ModelConfig model = new ModelConfig(m.getInt("inner-steps"), m.getDouble("reward-weight"), m.getDouble("tau"),
                     m.getBoolean("normalize-inner-step"));
             ObjectiveConfig objective = new ObjectiveConfig(o.getDouble("ips-weight"), o.getDouble("entropy-weight"),
-                    o.getDouble("pair-weight"), o.getDouble("ips-clip"), o.getInt("k-max"), o.getDouble("context-noise"),
-                    o.getDouble("flip-probability"), o.getDouble("z-noise"), o.getBoolean("first-order"));
+                    o.getDouble("pair-weight"), o.getDouble("ips-clip"), o.getBoolean("ips-baseline"), o.getInt("k-max"),
+                    o.getDouble("context-noise"), o.getDouble("flip-probability"), o.getDouble("z-noise"),
+                    o.getDouble("pairs-only-probability"), o.getBoolean("first-order"));
             AdamConfig adam = new AdamConfig(a.getDouble("learning-rate"), a.getDouble("beta1"), a.getDouble("beta2"),
                     a.getDouble("epsilon"), a.getDouble("max-grad-norm"));
             int perIteration = train.getInt("users-per-iteration");
@@ -134,8 +135,9 @@ public record TrainSettings(TrainerConfig trainer, Optimizer optimizer, UserCap.
         m.put("lbfgs", ordered("memory", lbfgsMemory, "tolerance", lbfgsTolerance));
         ObjectiveConfig o = t.objective();
         m.put("objective", ordered("ips-weight", o.ipsWeight(), "entropy-weight", o.entropyWeight(), "pair-weight", o.pairWeight(),
-                "ips-clip", o.ipsClip(), "k-max", o.kMax(), "context-noise", o.contextNoiseStd(), "flip-probability", o.flipProbability(),
-                "z-noise", o.zNoiseStd(), "first-order", o.firstOrder()));
+                "ips-clip", o.ipsClip(), "ips-baseline", o.ipsBaseline(), "k-max", o.kMax(), "context-noise", o.contextNoiseStd(),
+                "flip-probability", o.flipProbability(), "z-noise", o.zNoiseStd(), "pairs-only-probability", o.pairsOnlyProbability(),
+                "first-order", o.firstOrder()));
         ModelConfig mc = t.model();
         m.put("model", ordered("hidden", t.hidden(), "latent", t.latent(), "beta-init", t.betaInit(), "inner-steps", mc.innerSteps(),
                 "reward-weight", mc.rewardWeight(), "tau", mc.tau(), "normalize-inner-step", mc.normalizeInnerStep(),

@@ -1,0 +1,260 @@
+package ai.metarouter.jobs.train;
+
+import ai.metarouter.core.learn.AdamState;
+import ai.metarouter.core.learn.ReferenceTrainer;
+import ai.metarouter.core.learn.UserTask;
+import ai.metarouter.core.model.MetaRouterModel;
+import ai.metarouter.jobs.io.InteractionLogs;
+import ai.metarouter.jobs.io.OutcomeDatasets;
+import ai.metarouter.jobs.spark.SparkSessions;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.executor.ExecutorMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerStageExecutorMetrics;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The scale benchmark behind {@code scripts/bench-train} (not a unit test). Two modes, each run in
+ * a fresh JVM by the script so that peak-memory figures belong to one measurement:
+ * <ul>
+ *   <li>{@code scale --logs L --outcomes O --work W --iterations I [--master M]}: the whole train
+ *       job ({@link TrainJob}, publish included) over every user, full batch: wall time, events/s,
+ *       driver peak heap and RSS, and every executor's peak JVM heap and RSS (Spark's executor
+ *       metrics; under {@code local-cluster} the executors are separate JVMs);</li>
+ *   <li>{@code compare --logs L --outcomes O --iterations I [--master local[2]]}: the same persisted
+ *       tasks trained by {@link SparkMetaTrainer} and by the single-threaded
+ *       {@link ReferenceTrainer}, outer loops timed after a JIT warm-up, parameters compared.</li>
+ * </ul>
+ * Figures go to stdout and, as one JSON line per run, to {@code <work>/bench-results.jsonl}.
+ */
+public final class TrainBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) throw new IllegalArgumentException("usage: TrainBenchmark scale|compare --logs L --outcomes O --work W ...");
+        Map<String, String> flags = new HashMap<>();
+        List<String> sparkConf = new ArrayList<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
+            if (args[i].equals("--conf")) sparkConf.add(args[i + 1]);
+            else flags.put(args[i].substring(2), args[i + 1]);
+        }
+        Config config = ConfigFactory.parseResources("metarouter-conf/metarouter.conf").resolve();
+        if (flags.containsKey("train-conf")) config = ConfigFactory.parseFile(new java.io.File(flags.get("train-conf"))).withFallback(config).resolve();
+        int iterations = Integer.parseInt(flags.getOrDefault("iterations", "10"));
+        SparkSession spark = SparkSessions.create("metarouter bench-train " + args[0], Optional.ofNullable(flags.get("master")), sparkConf, config);
+        ExecutorPeaks peaks = new ExecutorPeaks();
+        spark.sparkContext().addSparkListener(peaks);
+        try {
+            Map<String, Object> result = switch (args[0]) {
+                case "scale" -> scale(spark, config, flags, iterations, peaks);
+                case "compare" -> compare(spark, config, flags, iterations);
+                default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+            };
+            result.put("master", spark.sparkContext().master());
+            result.put("logs", flags.get("logs"));
+            if (flags.containsKey("work")) {
+                Files.writeString(Path.of(flags.get("work"), "bench-results.jsonl"), JSON.writeValueAsString(result) + "\n",
+                        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static final long STARTED = System.nanoTime();
+
+    private static void log(String line) {
+        System.err.printf(Locale.ROOT, "[bench %7.1fs] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
+    }
+
+    private static TrainSettings settings(Config config, int iterations) {
+        Config train = ConfigFactory.parseMap(Map.of("iterations", iterations, "users-per-iteration", 0, "checkpoint-every", 0))
+                .withFallback(config.getConfig("metarouter.train"));
+        return TrainSettings.fromConfig(train, config.getLong("metarouter.seed"));
+    }
+
+    /** The whole job over every user. */
+    private static Map<String, Object> scale(SparkSession spark, Config config, Map<String, String> flags, int iterations,
+                                             ExecutorPeaks peaks) throws IOException {
+        TrainSettings settings = settings(config, iterations);
+        Path registry = Path.of(flags.get("work"), "registry-bench");
+        long t0 = System.nanoTime();
+        TrainJob.Result r = TrainJob.run(spark, settings, new TrainJob.Request(flags.get("logs"), flags.get("outcomes"),
+                registry.toString(), null, null, false, null), line -> log(line));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        PreparationStats s = r.stats();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", "scale");
+        out.put("users", s.admittedUsers());
+        out.put("events_read", s.eventsRead());
+        out.put("events_trained", s.admittedEvents());
+        out.put("iterations", r.log().size());
+        out.put("partitions", spark.sparkContext().defaultParallelism());
+        out.put("wall_seconds", wall);
+        out.put("prepare_seconds", r.prepareSeconds());
+        out.put("train_seconds", r.trainSeconds());
+        out.put("seconds_per_iteration", r.trainSeconds() / Math.max(1, r.log().size()));
+        out.put("events_per_second_overall", s.eventsRead() / wall);
+        out.put("events_per_second_training", (double) s.admittedEvents() * r.log().size() / r.trainSeconds());
+        out.put("user_objectives_per_second", (double) s.admittedUsers() * r.log().size() / r.trainSeconds());
+        out.put("final_loss", r.log().get(r.log().size() - 1).log().meanLoss());
+        out.put("version", r.version());
+        out.putAll(driverMemory());
+        out.put("executors", peaks.snapshot());
+        print(out);
+        return out;
+    }
+
+    /** Spark vs the single-threaded reference trainer on the same persisted tasks. */
+    private static Map<String, Object> compare(SparkSession spark, Config config, Map<String, String> flags, int iterations) {
+        TrainSettings settings = settings(config, iterations);
+        log("fitting the outcome predictor");
+        MetaRouterModel initial = new ReferenceTrainer(settings.trainer()).initialModel(
+                OutcomeDatasets.readTable(spark, flags.get("outcomes")), OutcomeDatasets.readCatalog(spark, flags.get("outcomes")));
+        var logs = InteractionLogs.read(spark, flags.get("logs"));
+        int partitions = Math.max(spark.sparkContext().defaultParallelism(), logs.rdd().getNumPartitions());
+        log("splitting by user into " + partitions + " partitions");
+        UserTasks users = UserTasks.prepare(spark, logs, initial, settings, partitions);
+        log(String.format(Locale.ROOT, "%,d users, %,d events", users.stats().admittedUsers(), users.stats().admittedEvents()));
+
+        PreparedUserCodec codec = new PreparedUserCodec(initial.basis());
+        List<UserTask> tasks = new ArrayList<>();
+        Map<String, Double> weights = new HashMap<>();
+        for (byte[] b : users.encoded().filter(PreparedUserCodec::admitted).collect()) {
+            PreparedUser u = codec.decode(b);
+            tasks.add(u.task());
+            weights.put(u.userId(), u.weight());
+        }
+        ReferenceTrainer reference = new ReferenceTrainer(settings.trainer());
+        SparkMetaTrainer trainer = new SparkMetaTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), settings, users,
+                initial.metaParameters().dims());
+
+        // JIT warm-up of the per-user code (the executors are threads of this JVM in local mode).
+        log("warm-up");
+        reference.metaTrain(initial, tasks.subList(0, Math.min(tasks.size(), 5000)), weights, AdamState.initial(initial.metaParameters().size()),
+                0, 1, null);
+        trainer.adam(TrainState.start(initial.metaParameters()), r -> {}, s -> {}).params();
+
+        log("Spark outer loop");
+        long t0 = System.nanoTime();
+        TrainState sparkEnd = trainer.adam(TrainState.start(initial.metaParameters()),
+                r -> log("spark " + r.progressLine()), s -> {});
+        double sparkSeconds = (System.nanoTime() - t0) / 1e9;
+
+        log("reference outer loop");
+        long t1 = System.nanoTime();
+        ReferenceTrainer.Result ref = reference.metaTrain(initial, tasks, weights, AdamState.initial(initial.metaParameters().size()), 0,
+                iterations, line -> log(String.format(Locale.ROOT, "reference iteration %d: loss %.6f", line.iteration(), line.meanLoss())));
+        double referenceSeconds = (System.nanoTime() - t1) / 1e9;
+
+        double[] a = sparkEnd.params().toArray();
+        double[] b = ref.model().metaParameters().toArray();
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            double scale = Math.max(Math.abs(a[i]), Math.abs(b[i]));
+            if (scale > 0) worst = Math.max(worst, Math.abs(a[i] - b[i]) / scale);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", "compare");
+        out.put("users", users.stats().admittedUsers());
+        out.put("events_trained", users.stats().admittedEvents());
+        out.put("iterations", iterations);
+        out.put("partitions", users.partitions());
+        out.put("spark_seconds", sparkSeconds);
+        out.put("reference_seconds", referenceSeconds);
+        out.put("speedup", referenceSeconds / sparkSeconds);
+        out.put("max_relative_parameter_difference", worst);
+        out.putAll(driverMemory());
+        users.unpersist();
+        print(out);
+        return out;
+    }
+
+    /** This JVM's peak heap (sum of heap pools' peaks), heap in use after a full GC, and peak RSS. */
+    private static Map<String, Object> driverMemory() {
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) peakHeap += pool.getPeakUsage().getUsed();
+        }
+        System.gc();
+        long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver_peak_heap_mb", peakHeap >> 20);
+        m.put("driver_heap_after_gc_mb", afterGc >> 20);
+        m.put("driver_peak_rss_mb", peakRss() >> 20);
+        m.put("driver_max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        return m;
+    }
+
+    private static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024L;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static void print(Map<String, Object> out) {
+        System.out.println("---- bench-train " + out.get("mode") + " ----");
+        out.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-36s %s%n", k, v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
+        System.out.flush();
+    }
+
+    /**
+     * Peak JVM heap and process-tree RSS per executor from Spark's executor metrics (heartbeats
+     * and per-stage peaks). In local mode the only "executor" is the driver JVM itself.
+     */
+    static final class ExecutorPeaks extends SparkListener {
+        private final Map<String, long[]> peaks = new ConcurrentHashMap<>();
+
+        @Override
+        public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate e) {
+            scala.collection.Iterator<ExecutorMetrics> it = e.executorUpdates().valuesIterator();
+            while (it.hasNext()) record(e.execId(), it.next());
+        }
+
+        @Override
+        public void onStageExecutorMetrics(SparkListenerStageExecutorMetrics e) {
+            record(e.execId(), e.executorMetrics());
+        }
+
+        private void record(String executor, ExecutorMetrics m) {
+            long heap = m.getMetricValue("JVMHeapMemory");
+            long rss = m.getMetricValue("ProcessTreeJVMRSSMemory");
+            peaks.merge(executor, new long[] {heap, rss}, (a, b) -> new long[] {Math.max(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+
+        Map<String, Object> snapshot() {
+            Map<String, Object> out = new TreeMap<>();
+            peaks.forEach((id, p) -> out.put(id, Map.of("peak_heap_mb", p[0] >> 20, "peak_rss_mb", p[1] >> 20)));
+            return out;
+        }
+    }
+}
