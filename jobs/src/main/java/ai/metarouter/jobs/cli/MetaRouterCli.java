@@ -28,6 +28,7 @@ public final class MetaRouterCli {
         all.add(new ai.metarouter.jobs.simulate.SimulateCommand());
         all.add(new ai.metarouter.jobs.importers.ImportRouterBenchCommand());
         all.add(new ai.metarouter.jobs.train.TrainCommand());
+        all.add(new ai.metarouter.jobs.ingest.IngestCommand());
         return all;
     }
 

@@ -124,32 +124,32 @@ public final class InteractionEventJson {
         try {
             node = READER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventLineException("not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidEventLineException(InvalidEventLineException.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
         }
-        if (node == null || !node.isObject()) throw new InvalidEventLineException("not a JSON object");
+        if (node == null || !node.isObject()) throw new InvalidEventLineException(InvalidEventLineException.MALFORMED_JSON, "not a JSON object");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!KNOWN.contains(key)) throw new InvalidEventLineException("unknown field '" + key + "'");
+            if (!KNOWN.contains(key)) throw new InvalidEventLineException(InvalidEventLineException.UNKNOWN_FIELD, "unknown field '" + key + "'");
         }
         for (String key : REQUIRED) {
-            if (!node.hasNonNull(key)) throw new InvalidEventLineException("missing field '" + key + "'");
+            if (!node.hasNonNull(key)) throw new InvalidEventLineException(InvalidEventLineException.MISSING_FIELD, "missing field '" + key + "'");
         }
         Fields f = new Fields(node);
         EventType type;
         try {
             type = EventType.fromWire(f.string("event_type"));
         } catch (IllegalArgumentException e) {
-            throw new InvalidEventLineException(e.getMessage());
+            throw new InvalidEventLineException(InvalidEventLineException.UNKNOWN_EVENT_TYPE, e.getMessage());
         }
         checkColumnsBelongTo(node, type);
         Instant ts;
         try {
             ts = Instant.from(TS.parse(f.string("ts")));
         } catch (DateTimeParseException e) {
-            throw new InvalidEventLineException("ts '" + f.string("ts") + "' is not an ISO-8601 instant");
+            throw new InvalidEventLineException(InvalidEventLineException.BAD_TIMESTAMP, "ts '" + f.string("ts") + "' is not an ISO-8601 instant");
         }
         if (ts.getNano() % 1_000_000 != 0) {
-            throw new InvalidEventLineException("ts '" + f.string("ts") + "' has more than millisecond precision");
+            throw new InvalidEventLineException(InvalidEventLineException.BAD_TIMESTAMP, "ts '" + f.string("ts") + "' has more than millisecond precision");
         }
         InteractionEvent e;
         try {
@@ -160,13 +160,13 @@ public final class InteractionEventJson {
                     f.string("model_b"), f.dbl("quality_b"), f.dbl("cost_usd_b"),
                     f.string("preferred"), f.string("policy"), f.integer("artifact_version"));
         } catch (IllegalArgumentException ex) {
-            throw new InvalidEventLineException(ex.getMessage());
+            throw new InvalidEventLineException(InvalidEventLineException.INVALID_VALUE, ex.getMessage());
         }
         if (!e.dt().equals(f.string("dt"))) {
-            throw new InvalidEventLineException("dt " + f.string("dt") + " is not the UTC date of ts (" + e.dt() + ")");
+            throw new InvalidEventLineException(InvalidEventLineException.DT_MISMATCH, "dt " + f.string("dt") + " is not the UTC date of ts (" + e.dt() + ")");
         }
         List<String> problems = e.problems();
-        if (!problems.isEmpty()) throw new InvalidEventLineException(String.join("; ", problems));
+        if (!problems.isEmpty()) throw new InvalidEventLineException(InvalidEventLineException.INVALID_VALUE, String.join("; ", problems));
         return e;
     }
 
@@ -181,7 +181,7 @@ public final class InteractionEventJson {
                 case REWARD -> PREFERENCE_ONLY.contains(key) || ROUTE_ONLY.contains(key);
                 case PREFERENCE -> ROUTE_ONLY.contains(key) || OUTCOME.contains(key);
             };
-            if (foreign) throw new InvalidEventLineException(type.wireName() + " event has field '" + key + "', which belongs to other event types");
+            if (foreign) throw new InvalidEventLineException(InvalidEventLineException.FOREIGN_COLUMN, type.wireName() + " event has field '" + key + "', which belongs to other event types");
         }
     }
 
@@ -190,33 +190,33 @@ public final class InteractionEventJson {
         String string(String key) throws InvalidEventLineException {
             JsonNode v = node.get(key);
             if (v == null || v.isNull()) return null;
-            if (!v.isTextual()) throw new InvalidEventLineException("field '" + key + "' must be a string, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            if (!v.isTextual()) throw new InvalidEventLineException(InvalidEventLineException.WRONG_TYPE, "field '" + key + "' must be a string, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             return v.textValue();
         }
 
         Double dbl(String key) throws InvalidEventLineException {
             JsonNode v = node.get(key);
             if (v == null || v.isNull()) return null;
-            if (!v.isNumber()) throw new InvalidEventLineException("field '" + key + "' must be a number, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            if (!v.isNumber()) throw new InvalidEventLineException(InvalidEventLineException.WRONG_TYPE, "field '" + key + "' must be a number, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             double d = v.doubleValue();
-            if (!Double.isFinite(d)) throw new InvalidEventLineException("field '" + key + "' is out of the double range");
+            if (!Double.isFinite(d)) throw new InvalidEventLineException(InvalidEventLineException.WRONG_TYPE, "field '" + key + "' is out of the double range");
             return d;
         }
 
         Integer integer(String key) throws InvalidEventLineException {
             JsonNode v = node.get(key);
             if (v == null || v.isNull()) return null;
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new InvalidEventLineException("field '" + key + "' must be a 32-bit integer");
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new InvalidEventLineException(InvalidEventLineException.WRONG_TYPE, "field '" + key + "' must be a 32-bit integer");
             return v.intValue();
         }
 
         List<String> stringList(String key) throws InvalidEventLineException {
             JsonNode v = node.get(key);
             if (v == null || v.isNull()) return null;
-            if (!v.isArray()) throw new InvalidEventLineException("field '" + key + "' must be an array of strings");
+            if (!v.isArray()) throw new InvalidEventLineException(InvalidEventLineException.WRONG_TYPE, "field '" + key + "' must be an array of strings");
             List<String> out = new ArrayList<>(v.size());
             for (JsonNode item : v) {
-                if (!item.isTextual()) throw new InvalidEventLineException("field '" + key + "' must be an array of strings");
+                if (!item.isTextual()) throw new InvalidEventLineException(InvalidEventLineException.WRONG_TYPE, "field '" + key + "' must be an array of strings");
                 out.add(item.textValue());
             }
             return out;

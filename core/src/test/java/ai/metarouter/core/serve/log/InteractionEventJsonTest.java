@@ -57,5 +57,11 @@ class InteractionEventJsonTest {
             InvalidEventLineException e = assertThrows(InvalidEventLineException.class, () -> InteractionEventJson.parse(line), line);
             assertTrue(e.getMessage().contains(reason), "expected '" + reason + "' for " + line + ", got: " + e.getMessage());
         });
+        InvalidEventLineException unknown = assertThrows(InvalidEventLineException.class,
+                () -> InteractionEventJson.parse(good.replace("\"query\":", "\"extra\":1,\"query\":")));
+        assertEquals(InvalidEventLineException.UNKNOWN_FIELD, unknown.code());
+        InvalidEventLineException dt = assertThrows(InvalidEventLineException.class,
+                () -> InteractionEventJson.parse(good.replace("\"dt\":\"2025-01-02\"", "\"dt\":\"2025-01-03\"")));
+        assertEquals(InvalidEventLineException.DT_MISMATCH, dt.code());
     }
 }
