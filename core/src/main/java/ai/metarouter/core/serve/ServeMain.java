@@ -71,7 +71,9 @@ public final class ServeMain {
                     + ", log-dir " + (config.logDir() == null ? "none" : config.logDir()) + ", state-dir "
                     + (config.stateDir() == null ? "none: states are lost on restart" : config.stateDir()) + ", auth "
                     + (config.authToken() == null ? "off" : "bearer") + ")");
-        } catch (IOException | VersionRefusedException | ArtifactException | IllegalStateException e) {
+        } catch (IOException | java.io.UncheckedIOException | VersionRefusedException | ArtifactException | IllegalStateException
+                 | IllegalArgumentException e) {
+            // Startup problems end in one line: no registry, nothing promoted, a refused version, a busy port or directory.
             err.println("metarouter serve: " + oneLine(e));
             System.exit(1);
         }

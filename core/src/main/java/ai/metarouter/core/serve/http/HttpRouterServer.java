@@ -60,6 +60,7 @@ public final class HttpRouterServer implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         RouterHttpHandler handler = new RouterHttpHandler(service, new BearerAuth(config.authToken()), config.maxBodyBytes(), log);
         server.createContext("/", handler);
+        service.metrics().gauge("metarouter_http_requests_in_flight", "HTTP requests being handled now.", handler::inFlight);
         server.setExecutor(executor);
         server.start();
         return new HttpRouterServer(server, executor, handler, config.shutdownGrace(), log);
@@ -68,6 +69,11 @@ public final class HttpRouterServer implements AutoCloseable {
     /** The bound port (useful with port 0). */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Requests being handled now. */
+    public int inFlight() {
+        return handler.inFlight();
     }
 
     public String baseUrl() {

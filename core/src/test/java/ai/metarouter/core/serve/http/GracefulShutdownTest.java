@@ -37,7 +37,7 @@ class GracefulShutdownTest {
     void aRequestInFlightWhenShutdownStartsIsCompletedAndLogged() throws Exception {
         Path registry = ServeTestKit.registry(tmp.resolve("registry"));
         Path logs = tmp.resolve("logs");
-        ServeConfig config = ServeTestKit.config(registry).logDir(logs).build();
+        ServeConfig config = ServeTestKit.config(registry).logDir(logs).shutdownGrace(java.time.Duration.ofSeconds(60)).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
         RouterService service = RouterService.start(config, Clock.systemUTC(), quiet);
         HttpRouterServer server = HttpRouterServer.start(service, config, quiet);
@@ -49,16 +49,20 @@ class GracefulShutdownTest {
                     + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, 10);
             out.flush();
-            Thread.sleep(300);
+            waitFor(() -> server.inFlight() == 1, "the handler is reading the body");
 
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            Thread.sleep(300);
-            assertFalse(closing.isDone(), "close() waits for the request in flight");
+            ServeTestKit.Response health = ServeTestKit.get(server.baseUrl() + "/healthz");
+            for (long deadline = System.nanoTime() + 10_000_000_000L; health.status() != 503 && System.nanoTime() < deadline; ) {
+                Thread.sleep(10);
+                health = ServeTestKit.get(server.baseUrl() + "/healthz");
+            }
+            assertEquals(503, health.status(), "draining");
+            assertTrue(health.body().contains("\"status\":\"draining\""), health.body());
             ServeTestKit.Response late = ServeTestKit.post(server.baseUrl() + "/v1/route", "{\"user_id\":\"late\",\"query\":\"q\"}");
             assertEquals(503, late.status(), late.body());
-            ServeTestKit.Response health = ServeTestKit.get(server.baseUrl() + "/healthz");
-            assertEquals(503, health.status());
-            assertTrue(health.body().contains("\"status\":\"draining\""), health.body());
+            Thread.sleep(200);
+            assertFalse(closing.isDone(), "close() waits for the request in flight");
 
             out.write(body, 10, body.length - 10);
             out.flush();
@@ -76,6 +80,14 @@ class GracefulShutdownTest {
                     .flatMap(f -> lines(f).stream()).filter(l -> l.contains("\"user_id\":\"slow\"")).count();
         }
         assertEquals(1, slowDecisions, "the completed decision is in the log");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+            Thread.sleep(5);
+        }
     }
 
     private static List<String> lines(Path f) {
