@@ -81,8 +81,9 @@ public final class RouterService implements AutoCloseable {
     }
 
     /**
-     * Opens the registry and loads the promoted version (failing if there is none or it is
-     * refused), opens the user store and the event log, and starts following LATEST.
+     * Opens the registry and loads the configured version (the promoted one by default; failing
+     * if there is none or it is refused), opens the user store and the event log, and starts
+     * following LATEST unless a version is pinned.
      */
     public static RouterService start(ServeConfig config, Clock clock, PrintStream log) throws IOException, VersionRefusedException {
         ServeMetrics metrics = new ServeMetrics();
@@ -90,7 +91,8 @@ public final class RouterService implements AutoCloseable {
         try {
             ArtifactRegistry registry = ArtifactRegistry.open(config.registry());
             opened.add(registry);
-            ModelWatcher watcher = ModelWatcher.open(new VersionLoader(registry, clock), config.retryRefused(), clock, metrics, log);
+            ModelWatcher watcher = ModelWatcher.open(new VersionLoader(registry, clock), config.version(), config.retryRefused(), clock,
+                    metrics, log);
             opened.add(watcher);
             UserStore store = config.stateDir() == null
                     ? new MemoryUserStore(config.usersInMemory())

@@ -19,6 +19,7 @@ import java.util.Objects;
  *
  * @param registry registry URI or path ({@code file:} and plain paths on core's classpath; other
  *        schemes need a store provider for them on the classpath, see {@code ArtifactStores})
+ * @param version {@code latest} to serve and follow LATEST, or a version number to pin
  * @param host address to bind
  * @param port port to bind (0 = any free port)
  * @param logDir decision/feedback log directory, or null to log nothing
@@ -39,7 +40,7 @@ import java.util.Objects;
  * @param exploration how route decisions explore (with a propensity floor)
  * @param eventLog bounds and timing of the decision/feedback log
  */
-public record ServeConfig(String registry, String host, int port, Path logDir, Path stateDir, String authToken, int threads,
+public record ServeConfig(String registry, String version, String host, int port, Path logDir, Path stateDir, String authToken, int threads,
                           int queueCapacity, int maxBodyBytes, int maxQueryChars, int maxUserIdChars, int usersInMemory,
                           int feedbackPerUser, int stateCacheMb, Duration pollInterval, Duration retryRefused,
                           Duration shutdownGrace, Duration durabilityTimeout, Exploration exploration, EventLogConfig eventLog) {
@@ -49,6 +50,7 @@ public record ServeConfig(String registry, String host, int port, Path logDir, P
 
     public ServeConfig {
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(version, "version");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         if (authToken != null && authToken.isBlank()) throw new IllegalArgumentException("the auth token is blank");
@@ -89,6 +91,7 @@ public record ServeConfig(String registry, String host, int port, Path logDir, P
         Config log = c.getConfig("event-log");
         return new Builder()
                 .registry(registry)
+                .version("latest")
                 .host(c.getString("host"))
                 .port(c.getInt("port"))
                 .threads(threads > 0 ? threads : Math.max(4, 2 * Runtime.getRuntime().availableProcessors()))
@@ -124,7 +127,7 @@ public record ServeConfig(String registry, String host, int port, Path logDir, P
     /** As the record's, but the auth token is never printed. */
     @Override
     public String toString() {
-        return "ServeConfig[registry=" + registry + ", host=" + host + ", port=" + port + ", logDir=" + logDir + ", stateDir="
+        return "ServeConfig[registry=" + registry + ", version=" + version + ", host=" + host + ", port=" + port + ", logDir=" + logDir + ", stateDir="
                 + stateDir + ", auth=" + (authToken == null ? "none" : "bearer") + ", threads=" + threads + ", exploration="
                 + exploration + "]";
     }
@@ -132,6 +135,7 @@ public record ServeConfig(String registry, String host, int port, Path logDir, P
     /** Mutable settings, turned into a validated {@link ServeConfig} by {@link #build()}. */
     public static final class Builder {
         private String registry;
+        private String version;
         private String host;
         private int port;
         private Path logDir;
@@ -153,6 +157,7 @@ public record ServeConfig(String registry, String host, int port, Path logDir, P
         private EventLogConfig eventLog;
 
         public Builder registry(String v) { registry = v; return this; }
+        public Builder version(String v) { version = v; return this; }
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
         public Builder logDir(Path v) { logDir = v; return this; }
@@ -174,7 +179,7 @@ public record ServeConfig(String registry, String host, int port, Path logDir, P
         public Builder eventLog(EventLogConfig v) { eventLog = v; return this; }
 
         public ServeConfig build() {
-            return new ServeConfig(registry, host, port, logDir, stateDir, authToken, threads, queueCapacity, maxBodyBytes,
+            return new ServeConfig(registry, version, host, port, logDir, stateDir, authToken, threads, queueCapacity, maxBodyBytes,
                     maxQueryChars, maxUserIdChars, usersInMemory, feedbackPerUser, stateCacheMb, pollInterval, retryRefused,
                     shutdownGrace, durabilityTimeout, exploration, eventLog);
         }

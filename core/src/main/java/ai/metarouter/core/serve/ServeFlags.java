@@ -16,6 +16,7 @@ final class ServeFlags {
 
     static {
         FLAGS.put("registry", "<uri>  (required) artifact registry; serves the version LATEST names and follows it");
+        FLAGS.put("version", "<N|latest>  serve this version only (pinned), or latest (default: follow LATEST)");
         FLAGS.put("host", "<addr>  address to bind (default metarouter.serve.host)");
         FLAGS.put("port", "<port>  port to bind, 0 = any free port (default metarouter.serve.port)");
         FLAGS.put("log-dir", "<dir>  write decision and feedback logs here (JSON lines for `ingest`)");

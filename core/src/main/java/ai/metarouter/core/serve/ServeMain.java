@@ -88,6 +88,7 @@ public final class ServeMain {
             root = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(root).resolve();
         }
         ServeConfig.Builder b = ServeConfig.fromConfig(root, flags.get("registry"));
+        if (flags.has("version")) b.version(flags.get("version"));
         if (flags.has("host")) b.host(flags.get("host"));
         if (flags.has("port")) b.port(flags.getInt("port"));
         if (flags.has("log-dir")) b.logDir(Path.of(flags.get("log-dir")));

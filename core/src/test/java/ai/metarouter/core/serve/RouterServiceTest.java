@@ -242,6 +242,20 @@ class RouterServiceTest {
     }
 
     @Test
+    void aPinnedVersionIsServedWhateverLatestSays() throws Exception {
+        Path registry = ServeTestKit.registry(tmp.resolve("registry"));
+        int v2 = ServeTestKit.publish(registry, ServeTestKit.SEED + 1);
+        ServeTestKit.promote(registry, v2);
+        try (RouterService service = start(ServeTestKit.config(registry).version("1").build())) {
+            assertEquals(1, service.version().version());
+            assertEquals(PollOutcome.UNCHANGED, service.reloadNow());
+            assertEquals(1, service.route(new RouteRequest("u", "q", null)).artifactVersion());
+        }
+        Exception e = assertThrows(Exception.class, () -> start(ServeTestKit.config(registry).version("9").build()));
+        assertTrue(e.getMessage().contains("has no version 9"), e.getMessage());
+    }
+
+    @Test
     void startupFailsWithAClearMessageWhenNothingIsPromoted() throws Exception {
         Path registry = tmp.resolve("empty-registry");
         ServeTestKit.publish(registry, ServeTestKit.SEED);

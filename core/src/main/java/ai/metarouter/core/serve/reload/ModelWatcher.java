@@ -1,6 +1,7 @@
 package ai.metarouter.core.serve.reload;
 
 import ai.metarouter.core.artifact.ArtifactException;
+import ai.metarouter.core.artifact.ArtifactLayout;
 import ai.metarouter.core.serve.metrics.ServeMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,12 +34,14 @@ public final class ModelWatcher implements AutoCloseable {
     private final PrintStream log;
     private volatile ServingVersion current;
     private volatile ReloadStatus status;
+    private final boolean pinned;
     private Instant refusedAt = Instant.MIN;
     private ScheduledExecutorService scheduler;
 
-    private ModelWatcher(VersionLoader loader, ServingVersion initial, Duration retryRefused, Clock clock, ServeMetrics metrics,
-                         PrintStream log) {
+    private ModelWatcher(VersionLoader loader, ServingVersion initial, boolean pinned, Duration retryRefused, Clock clock,
+                         ServeMetrics metrics, PrintStream log) {
         this.loader = loader;
+        this.pinned = pinned;
         this.current = initial;
         this.retryRefused = retryRefused;
         this.clock = clock;
@@ -53,15 +56,32 @@ public final class ModelWatcher implements AutoCloseable {
      */
     public static ModelWatcher open(VersionLoader loader, Duration retryRefused, Clock clock, ServeMetrics metrics,
                                     PrintStream log) throws IOException, VersionRefusedException {
-        int latest = loader.registry().latestVersion();
-        ServingVersion initial = loader.load(latest);
-        log.println("metarouter serve: serving " + loader.registry().uri() + " v" + initial.version()
-                + " (" + initial.armIds().size() + " models)");
-        return new ModelWatcher(loader, initial, retryRefused, clock, metrics, log);
+        return open(loader, ArtifactLayout.LATEST_REF, retryRefused, clock, metrics, log);
     }
 
-    /** Starts polling LATEST every {@code interval} on a daemon thread. */
+    /**
+     * Loads {@code versionRef}: {@code latest} (then LATEST is followed), or a version number,
+     * which is served as it is (pinned: evaluation, canaries, reproducing a decision) and never
+     * replaced.
+     */
+    public static ModelWatcher open(VersionLoader loader, String versionRef, Duration retryRefused, Clock clock,
+                                    ServeMetrics metrics, PrintStream log) throws IOException, VersionRefusedException {
+        boolean pinned = !ArtifactLayout.LATEST_REF.equalsIgnoreCase(versionRef.strip());
+        int version = pinned ? loader.registry().resolve(versionRef) : loader.registry().latestVersion();
+        ServingVersion initial = loader.load(version);
+        log.println("metarouter serve: serving " + loader.registry().uri() + " v" + initial.version()
+                + " (" + initial.armIds().size() + " models" + (pinned ? ", pinned" : ", following LATEST") + ")");
+        return new ModelWatcher(loader, initial, pinned, retryRefused, clock, metrics, log);
+    }
+
+    /** Whether the version is pinned (LATEST is not followed). */
+    public boolean pinned() {
+        return pinned;
+    }
+
+    /** Starts polling LATEST every {@code interval} on a daemon thread (a pinned watcher does not poll). */
     public synchronized void startPolling(Duration interval) {
+        if (pinned) return;
         if (scheduler != null) throw new IllegalStateException("already polling");
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metarouter-artifact-watcher");
@@ -92,6 +112,7 @@ public final class ModelWatcher implements AutoCloseable {
 
     /** One poll (the scheduler's, or a caller's who wants the effect now). */
     public synchronized PollOutcome pollNow() {
+        if (pinned) return PollOutcome.UNCHANGED;
         Instant now = clock.instant();
         ServingVersion serving = current;
         ReloadStatus before = status;
