@@ -26,6 +26,7 @@ public final class MetaRouterCli {
         all.add(new ai.metarouter.jobs.importers.ImportRouterBenchCommand());
         all.add(new ai.metarouter.jobs.generate.GenerateBenchmarkCommand());
         all.add(new ai.metarouter.jobs.simulate.SimulateCommand());
+        all.add(new ai.metarouter.jobs.ingest.IngestCommand());
         all.add(new ai.metarouter.jobs.train.TrainCommand());
         all.add(new ai.metarouter.jobs.evaluate.EvaluateCommand());
         all.add(new ai.metarouter.jobs.registry.PromoteCommand());
