@@ -163,13 +163,16 @@ public final class SparkMetaTrainer {
     }
 
     /**
-     * The users of iteration {@code it}: {@link UserSampler#sample}'s exact-size sample (the
+     * The users of iteration {@code it}, as the reference trainer picks them: with a
+     * {@code user-sample-rate}, {@link UserSampler#keep} per user (no pass needed); otherwise
+     * {@link UserSampler#sample}'s exact-size sample (the
      * {@code usersPerIteration} admitted users with the smallest (hash, id)), found as a threshold
      * with one takeOrdered pass over the persisted user ids (driver memory O(partitions x
      * usersPerIteration), not O(users)), or all users when the sample would hold them all.
      */
     public UserSample sample(int it) {
         TrainerConfig config = settings.trainer();
+        if (config.userSampleRate() > 0) return UserSample.bernoulli(config.seed(), it, config.userSampleRate());
         int count = config.usersPerIteration();
         if (count >= users.stats().admittedUsers()) return UserSample.ALL;
         long seed = config.seed();
@@ -192,29 +195,40 @@ public final class SparkMetaTrainer {
     }
 
     /**
-     * Which users take part in one pass: all, or those whose (hash, id) at (seed, iteration) is at
-     * most the threshold's.
+     * Which users take part in one pass: all; those kept by {@link UserSampler#keep} at a rate; or
+     * those whose (hash, id) at (seed, iteration) is at most the exact-size sample's threshold.
      */
     public static final class UserSample implements Serializable {
         private static final long serialVersionUID = 1L;
-        public static final UserSample ALL = new UserSample(true, 0, 0, 0, null);
+        public static final UserSample ALL = new UserSample(true, 0, 0, 0, null, 0.0);
 
         private final boolean all;
         private final long seed;
         private final int iteration;
         private final long maxHash;
         private final String maxId;
+        private final double rate;
 
         UserSample(boolean all, long seed, int iteration, long maxHash, String maxId) {
+            this(all, seed, iteration, maxHash, maxId, 0.0);
+        }
+
+        private UserSample(boolean all, long seed, int iteration, long maxHash, String maxId, double rate) {
             this.all = all;
             this.seed = seed;
             this.iteration = iteration;
             this.maxHash = maxHash;
             this.maxId = maxId;
+            this.rate = rate;
+        }
+
+        static UserSample bernoulli(long seed, int iteration, double rate) {
+            return new UserSample(false, seed, iteration, 0, null, rate);
         }
 
         public boolean includes(String userId) {
             if (all) return true;
+            if (rate > 0) return UserSampler.keep(seed, iteration, userId, rate);
             long h = UserSampler.hash(seed, iteration, userId);
             return h < maxHash || (h == maxHash && userId.compareTo(maxId) <= 0);
         }

@@ -116,7 +116,9 @@ public final class TrainBenchmark {
         out.put("events_read", s.eventsRead());
         out.put("events_trained", s.admittedEvents());
         out.put("iterations", r.log().size());
-        out.put("partitions", spark.sparkContext().defaultParallelism());
+        out.put("partitions", r.partitions());
+        out.put("persisted_tasks_memory_mb", r.persistedBytes()[0] >> 20);
+        out.put("persisted_tasks_disk_mb", r.persistedBytes()[1] >> 20);
         out.put("wall_seconds", wall);
         out.put("prepare_seconds", r.prepareSeconds());
         out.put("train_seconds", r.trainSeconds());
@@ -138,7 +140,8 @@ public final class TrainBenchmark {
         MetaRouterModel initial = new ReferenceTrainer(settings.trainer()).initialModel(
                 OutcomeDatasets.readTable(spark, flags.get("outcomes")), OutcomeDatasets.readCatalog(spark, flags.get("outcomes")));
         var logs = InteractionLogs.read(spark, flags.get("logs"));
-        int partitions = Math.max(spark.sparkContext().defaultParallelism(), logs.rdd().getNumPartitions());
+        int partitions = flags.containsKey("partitions") ? Integer.parseInt(flags.get("partitions"))
+                : TrainJob.defaultPartitions(spark, logs);
         log("splitting by user into " + partitions + " partitions");
         UserTasks users = UserTasks.prepare(spark, logs, initial, settings, partitions);
         log(String.format(Locale.ROOT, "%,d users, %,d events", users.stats().admittedUsers(), users.stats().admittedEvents()));

@@ -81,9 +81,11 @@ public final class TrainJob {
      * @param resumedFrom the iteration the run resumed at (0 for a fresh run)
      * @param prepareSeconds wall time of fitting the predictor and splitting by user
      * @param trainSeconds wall time of the outer loop (this process)
+     * @param partitions partitions of the persisted user tasks
+     * @param persistedBytes bytes of the persisted tasks {in executor memory, on executor disk} after splitting
      */
     public record Result(int version, MetaRouterModel model, PreparationStats stats, List<IterationRecord> log, int resumedFrom,
-                         double prepareSeconds, double trainSeconds) {}
+                         double prepareSeconds, double trainSeconds, int partitions, long[] persistedBytes) {}
 
     /** Runs the job; one-line problems surface as {@link TrainException}. */
     public static Result run(SparkSession spark, TrainSettings settings, Request request, Consumer<String> progress) throws IOException {
@@ -110,8 +112,7 @@ public final class TrainJob {
 
             // 2. Split by user.
             Dataset<Row> logs = InteractionLogs.read(spark, request.logs(), request.from(), request.to());
-            int partitions = settings.partitions() > 0 ? settings.partitions()
-                    : Math.max(spark.sparkContext().defaultParallelism(), logs.rdd().getNumPartitions());
+            int partitions = settings.partitions() > 0 ? settings.partitions() : defaultPartitions(spark, logs);
             progress.accept("splitting " + request.logs() + range(request) + " by user into " + partitions + " partitions");
             UserTasks users = UserTasks.prepare(spark, logs, initial, settings, partitions);
             PreparationStats stats = users.stats();
@@ -122,6 +123,9 @@ public final class TrainJob {
                     + "(max %,d events); events: %,d read, %,d trained on, %,d skipped",
                     stats.users(), stats.admittedUsers(), stats.tooFewEvents(), stats.nothingToScore(), stats.cappedUsers(),
                     stats.maxUserEvents(), stats.eventsRead(), stats.admittedEvents(), stats.skippedEvents()));
+            long[] persisted = users.persistedBytes();
+            progress.accept(String.format("persisted tasks: %,d MB in executor memory, %,d MB on executor disk, %d partitions",
+                    persisted[0] >> 20, persisted[1] >> 20, users.partitions()));
             if (stats.admittedUsers() == 0) {
                 throw new TrainException("no user in " + request.logs() + range(request) + " has enough data to train on (" + stats.users()
                         + " users: " + stats.tooFewEvents() + " with fewer than " + settings.users().minEvents() + " usable events, "
@@ -166,8 +170,22 @@ public final class TrainJob {
                     Map.of(ArtifactLayout.TRAINING_LOG_FILE, trainingLog));
             progress.accept("published " + registry.uri() + " v" + version);
             checkpoints.clear();
-            return new Result(version, model, stats, end.log(), start.nextIteration(), prepareSeconds, trainSeconds);
+            return new Result(version, model, stats, end.log(), start.nextIteration(), prepareSeconds, trainSeconds, users.partitions(),
+                    persisted);
         }
+    }
+
+    /**
+     * Partitions of the user tasks when not configured: the log's input splits (so a partition
+     * holds what one split held), at least the default parallelism, rounded up to a multiple of
+     * it. Every outer iteration runs one task per partition; with a multiple of the cores the last
+     * wave of tasks keeps every core busy (5 partitions on 2 cores would leave one core idle for a
+     * third of each iteration).
+     */
+    static int defaultPartitions(SparkSession spark, Dataset<Row> logs) {
+        int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+        int splits = Math.max(cores, logs.rdd().getNumPartitions());
+        return (splits + cores - 1) / cores * cores;
     }
 
     /** LATEST's version, or empty when nothing was promoted yet. */

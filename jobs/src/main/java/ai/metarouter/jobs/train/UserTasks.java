@@ -32,8 +32,12 @@ import org.apache.spark.storage.StorageLevel;
  *       reproducible hash sample (memory O(cap) even for a user with 100x the median events),
  *       {@link UserTaskBuilder} builds the task with the frozen outcome predictor,
  *       {@link UserCap#admit} decides whether it has enough data;</li>
- *   <li>the encoded users are persisted serialised ({@code MEMORY_AND_DISK_SER}) and counted
- *       ({@link PreparationStats}, one treeAggregate).</li>
+ *   <li>the encoded users are persisted and counted ({@link PreparationStats}, one treeAggregate).
+ *       Each record already is the task serialised by {@link PreparedUserCodec} (about 3.6 KB for a
+ *       user with 30 events), so the storage level is {@code MEMORY_AND_DISK}: Spark keeps the
+ *       byte arrays as they are and serialises only what spills to disk. {@code MEMORY_AND_DISK_SER}
+ *       would store the same bytes but run them through Kryo on every read, once per user and
+ *       iteration (measured: a third of the outer loop's time on 100k users).</li>
  * </ol>
  * Rejected users stay in the RDD as header-only records so that the counts are exact; the outer
  * loop skips them by one byte.
@@ -62,6 +66,14 @@ public final class UserTasks {
 
     public int partitions() {
         return users.getNumPartitions();
+    }
+
+    /** Bytes of the persisted users in executor memory and on executor disk (Spark's storage status). */
+    public long[] persistedBytes() {
+        for (org.apache.spark.storage.RDDInfo info : users.context().getRDDStorageInfo()) {
+            if (info.id() == users.id()) return new long[] {info.memSize(), info.diskSize()};
+        }
+        return new long[] {0, 0};
     }
 
     /**
@@ -99,7 +111,7 @@ public final class UserTasks {
                 .sortWithinPartitions(col("user_id"), col("ts"), col("event_id"))
                 .javaRDD()
                 .mapPartitions(new PrepareUsers(snapshot, settingsMap));
-        users.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        users.persist(StorageLevel.MEMORY_AND_DISK());
         PreparationStats stats = users
                 .mapPartitions(new CountUsers(settingsMap))
                 .treeAggregate(new PreparationStats(), PreparationStats::merge, PreparationStats::merge, settings.treeDepth());

@@ -269,6 +269,27 @@ class SparkMetaTrainerTest {
     }
 
     @Test
+    void bernoulliUserSamplingEqualsTheReferenceTrainer() {
+        TrainSettings settings = SETTINGS.withTrainer(SETTINGS.trainer().withUserSampleRate(0.3));
+        ReferenceTrainer.Result expected = referenceAdam(settings, reference(settings));
+        UserTasks users = prepare(settings, 3);
+        try {
+            List<IterationRecord> records = new ArrayList<>();
+            TrainState end = new SparkMetaTrainer(jsc, settings, users, initial.metaParameters().dims())
+                    .adam(TrainState.start(initial.metaParameters()), records::add, s -> {});
+            assertClose(expected.model().metaParameters().toArray(), end.params().toArray(), "meta-parameters, Bernoulli sampling");
+            Set<Long> sizes = new HashSet<>();
+            for (int i = 0; i < records.size(); i++) {
+                assertEquals(expected.log().get(i).users(), records.get(i).log().users());
+                sizes.add(records.get(i).log().users());
+            }
+            assertTrue(sizes.size() > 1, "Bernoulli samples vary in size: " + sizes);
+        } finally {
+            users.unpersist();
+        }
+    }
+
+    @Test
     void lbfgsOnSparkEqualsBreezeOverTheReferenceObjective() {
         TrainSettings settings = SETTINGS.withOptimizer(TrainSettings.Optimizer.LBFGS)
                 .withTrainer(SETTINGS.trainer().withIterations(4, SETTINGS.trainer().usersPerIteration()));
