@@ -5,7 +5,9 @@ import ai.metarouter.core.model.ModelConfig;
 import ai.metarouter.core.model.OutcomePredictor;
 
 /**
- * Per-user adaptation: K Meta-SGD steps on the context loss
+ * Per-user adaptation on the context loss (two solvers, {@link ModelConfig.InnerSolver}): K Meta-SGD
+ * steps, or the exact minimiser (the MAP of the user's feedback under the prior N(theta_init, diag(rho)^-1)).
+ * The Meta-SGD form:
  * <pre>
  *   L_c(theta) = sum_pairs -log sigmoid(theta . v_i)
  *              + (w_r / 2) sum_rewards (theta . psi_i - kappa r_i)^2
@@ -31,20 +33,42 @@ import ai.metarouter.core.model.OutcomePredictor;
  *
  * <p>{@link #backward} is the exact reverse-mode derivative through all K steps, using
  * Hessian-vector products of L_c ({@code H u = sum s_i(1-s_i)(v_i.u) v_i + w_r sum (psi_i.u) psi_i + rho (.) u}).
+ *
+ * <p>Newton MAP (why: K small gradient steps from the prior stop wherever the step sizes leave
+ * them, so how much a user's six comparisons move theta depended on learned step sizes rather than
+ * on the evidence; the posterior mode weighs evidence against the prior exactly, for any k).
+ * L_c is strictly convex (rho > 0), so Newton's method with backtracking converges to the unique
+ * theta* with grad L_c(theta*) = 0, quadratically; it stops at |grad|_inf <= {@value #NEWTON_TOLERANCE}
+ * or after {@code innerSteps} iterations. The meta-gradient is the implicit one: with mu = H*^-1 dL/dtheta*,
+ * {@code dL/dtheta_init = rho (.) mu}, {@code dL/drho_j = -mu_j (theta*_j - theta_init_j)},
+ * {@code dL/dkappa = w_r mu . sum_i r_i psi_i}; the step sizes alpha do not enter.
  */
 public final class InnerLoop {
+    /** Newton stops when every gradient coordinate of L_c is at most this. */
+    public static final double NEWTON_TOLERANCE = 1e-11;
+
     private final int steps;
     private final double rewardWeight;
     private final boolean normalizeStep;
+    private final ModelConfig.InnerSolver solver;
 
     public InnerLoop(ModelConfig config) {
-        this(config.innerSteps(), config.rewardWeight(), config.normalizeInnerStep());
+        this(config.innerSteps(), config.rewardWeight(), config.normalizeInnerStep(), config.innerSolver());
     }
 
     public InnerLoop(int steps, double rewardWeight, boolean normalizeStep) {
+        this(steps, rewardWeight, normalizeStep, ModelConfig.InnerSolver.GRADIENT_STEPS);
+    }
+
+    public InnerLoop(int steps, double rewardWeight, boolean normalizeStep, ModelConfig.InnerSolver solver) {
         this.steps = steps;
         this.rewardWeight = rewardWeight;
         this.normalizeStep = normalizeStep;
+        this.solver = solver;
+    }
+
+    public ModelConfig.InnerSolver solver() {
+        return solver;
     }
 
     public int steps() {
@@ -83,9 +107,15 @@ public final class InnerLoop {
         return normalizeStep ? 1.0 / curvatureBound(ctx) : 1.0;
     }
 
-    /** Runs the K steps from theta_init and keeps every iterate. */
+    /** Runs the K steps from theta_init and keeps every iterate (Newton MAP: theta_init and theta*). */
     public Trajectory run(double[] thetaInit, double[] alpha, double[] rho, double rewardScale, FeedbackContexts ctx) {
         int d = thetaInit.length;
+        if (solver == ModelConfig.InnerSolver.NEWTON_MAP && steps > 0) {
+            double[] thetas = new double[2 * d];
+            System.arraycopy(thetaInit, 0, thetas, 0, d);
+            System.arraycopy(newtonMap(thetaInit, rho, rewardScale, ctx), 0, thetas, d, d);
+            return new Trajectory(thetas, thetaInit.clone(), 1.0, 1, d);
+        }
         double s = stepScale(ctx);
         double[] thetas = new double[(steps + 1) * d];
         System.arraycopy(thetaInit, 0, thetas, 0, d);
@@ -102,6 +132,7 @@ public final class InnerLoop {
     /** theta_K only (serving's adapt). */
     public double[] adapt(double[] thetaInit, double[] alpha, double[] rho, double rewardScale, FeedbackContexts ctx) {
         int d = thetaInit.length;
+        if (solver == ModelConfig.InnerSolver.NEWTON_MAP && steps > 0) return newtonMap(thetaInit, rho, rewardScale, ctx);
         double s = stepScale(ctx);
         double[] theta = thetaInit.clone();
         double[] g = new double[d];
@@ -110,6 +141,96 @@ public final class InnerLoop {
             for (int j = 0; j < d; j++) theta[j] -= s * alpha[j] * g[j];
         }
         return theta;
+    }
+
+    /**
+     * argmin L_c by Newton's method with Armijo backtracking, from theta_init, at most
+     * {@code steps} iterations. With no contexts theta_init is the minimiser and is returned as is.
+     */
+    double[] newtonMap(double[] thetaInit, double[] rho, double rewardScale, FeedbackContexts ctx) {
+        int d = thetaInit.length;
+        double[] theta = thetaInit.clone();
+        if (ctx.size() == 0) return theta;
+        double[] g = new double[d];
+        double[] h = new double[d * d];
+        double[] delta = new double[d];
+        double[] trial = new double[d];
+        double loss = contextLoss(theta, thetaInit, rho, rewardScale, ctx, g);
+        for (int it = 0; it < steps; it++) {
+            if (maxAbs(g) <= NEWTON_TOLERANCE) break;
+            hessian(theta, rho, ctx, h);
+            System.arraycopy(g, 0, delta, 0, d);
+            choleskySolve(h, delta, d);
+            double slope = 0;
+            for (int j = 0; j < d; j++) slope += g[j] * delta[j];
+            double step = 1.0;
+            double trialLoss;
+            while (true) {
+                for (int j = 0; j < d; j++) trial[j] = theta[j] - step * delta[j];
+                trialLoss = contextLoss(trial, thetaInit, rho, rewardScale, ctx, null);
+                // Armijo; near the optimum rounding makes decreases invisible, so accept the full step there.
+                if (trialLoss <= loss - 1e-4 * step * slope || step < 1e-8 || slope < 1e-24) break;
+                step *= 0.5;
+            }
+            System.arraycopy(trial, 0, theta, 0, d);
+            loss = contextLoss(theta, thetaInit, rho, rewardScale, ctx, g);
+        }
+        return theta;
+    }
+
+    /** The full Hessian of L_c at theta (d x d, row-major) into {@code out}. */
+    public void hessian(double[] theta, double[] rho, FeedbackContexts ctx, double[] out) {
+        int d = theta.length;
+        java.util.Arrays.fill(out, 0, d * d, 0.0);
+        for (int j = 0; j < d; j++) out[j * d + j] = rho[j];
+        double[] v = ctx.pairDiffsView();
+        for (int i = 0; i < ctx.pairCount(); i++) {
+            int o = i * d;
+            double sg = OutcomePredictor.sigmoid(dot(theta, v, o, d));
+            addOuter(out, v, o, sg * (1.0 - sg), d);
+        }
+        double[] psi = ctx.rewardPsiView();
+        for (int i = 0; i < ctx.rewardCount(); i++) addOuter(out, psi, i * d, rewardWeight, d);
+    }
+
+    private static void addOuter(double[] m, double[] x, int off, double w, int d) {
+        for (int a = 0; a < d; a++) {
+            double xa = w * x[off + a];
+            if (xa == 0) continue;
+            for (int b = 0; b < d; b++) m[a * d + b] += xa * x[off + b];
+        }
+    }
+
+    /** Solves {@code m x = b} in place of b for a symmetric positive definite m (destroys m). */
+    static void choleskySolve(double[] m, double[] b, int d) {
+        for (int j = 0; j < d; j++) {
+            double s = m[j * d + j];
+            for (int k = 0; k < j; k++) s -= m[j * d + k] * m[j * d + k];
+            if (!(s > 0)) throw new IllegalStateException("inner-loop Hessian is not positive definite (pivot " + s + ")");
+            double l = Math.sqrt(s);
+            m[j * d + j] = l;
+            for (int i = j + 1; i < d; i++) {
+                double t = m[i * d + j];
+                for (int k = 0; k < j; k++) t -= m[i * d + k] * m[j * d + k];
+                m[i * d + j] = t / l;
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            double t = b[i];
+            for (int k = 0; k < i; k++) t -= m[i * d + k] * b[k];
+            b[i] = t / m[i * d + i];
+        }
+        for (int i = d - 1; i >= 0; i--) {
+            double t = b[i];
+            for (int k = i + 1; k < d; k++) t -= m[k * d + i] * b[k];
+            b[i] = t / m[i * d + i];
+        }
+    }
+
+    private static double maxAbs(double[] x) {
+        double m = 0;
+        for (double v : x) m = Math.max(m, Math.abs(v));
+        return m;
     }
 
     /** L_c(theta); writes grad L_c into {@code gradOut} when it is not null. */
@@ -183,6 +304,9 @@ public final class InnerLoop {
      */
     public double backward(Trajectory tr, double[] alpha, double[] rho, double rewardScale, FeedbackContexts ctx,
                            double[] lambdaK, boolean firstOrder, double[] dThetaInit, double[] dAlpha, double[] dRho) {
+        if (solver == ModelConfig.InnerSolver.NEWTON_MAP && tr.steps() > 0 && steps > 0) {
+            return implicitBackward(tr, rho, ctx, lambdaK, dThetaInit, dRho);
+        }
         int d = tr.dim();
         double s = tr.stepScale();
         double[] thetaInit = tr.thetaInit();
@@ -217,6 +341,29 @@ public final class InnerLoop {
             }
         }
         for (int j = 0; j < d; j++) dThetaInit[j] += lambda[j];
+        return dKappa;
+    }
+
+    /** The implicit derivative at theta* (see the class comment); returns dL/dkappa. */
+    private double implicitBackward(Trajectory tr, double[] rho, FeedbackContexts ctx, double[] lambda,
+                                    double[] dThetaInit, double[] dRho) {
+        int d = tr.dim();
+        double[] theta = tr.adapted();
+        double[] thetaInit = tr.thetaInit();
+        double[] h = new double[d * d];
+        hessian(theta, rho, ctx, h);
+        double[] mu = lambda.clone();
+        choleskySolve(h, mu, d);
+        for (int j = 0; j < d; j++) {
+            dThetaInit[j] += rho[j] * mu[j];
+            dRho[j] -= mu[j] * (theta[j] - thetaInit[j]);
+        }
+        double dKappa = 0;
+        double[] psi = ctx.rewardPsiView();
+        double[] r = ctx.rewardValuesView();
+        for (int i = 0; i < ctx.rewardCount(); i++) {
+            dKappa += rewardWeight * r[i] * dot(mu, psi, i * d, d);
+        }
         return dKappa;
     }
 

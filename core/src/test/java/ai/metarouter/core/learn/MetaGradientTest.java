@@ -1,5 +1,6 @@
 package ai.metarouter.core.learn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -230,5 +231,63 @@ class MetaGradientTest {
         UserMetaObjective.Draws draws = UserMetaObjective.Draws.noiseless(Math.min(5, task.maxContexts(16)));
         double[] fd = GradientCheck.numeric(q -> obj.loss(q, task, draws), p, H);
         report("full meta-gradient, plain Meta-SGD step", seed, GradientCheck.relativeError(obj.evaluate(p, task, draws).gradient(), fd));
+    }
+
+    /**
+     * Newton MAP inner loop: the implicit meta-gradient (exact at the converged theta*) against
+     * central differences of the loss, whose every evaluation re-solves the MAP.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {81, 82, 83, 84, 85})
+    void fullMetaGradientNewtonMap(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        ModelConfig model = new ModelConfig(30, 0.8, 0.7, true, true, ModelConfig.InnerSolver.NEWTON_MAP);
+        ObjectiveConfig cfg = new ObjectiveConfig(1.0, 0.05, 0.7, 20, true, 12, 0.05, 0.1, 0.2, 0.5, true, false);
+        UserMetaObjective obj = new UserMetaObjective(DIMS, BASIS, model, cfg);
+        UserTask task = Fixtures.randomTask("newton-" + seed, 24, BASIS, rng);
+        double[] p = Fixtures.randomParameters(MetaParameters.initial(DIMS, seed, 1.5), rng, 0.2);
+        UserMetaObjective.Draws draws = obj.draw(task, seed, 2);
+        UserGradient g = obj.evaluate(p, task, draws);
+        double[] fd = GradientCheck.numeric(q -> obj.loss(q, task, draws), p, H);
+        report("full meta-gradient, Newton MAP inner loop (implicit) (k=" + draws.k() + ")", seed,
+                GradientCheck.relativeError(g.gradient(), fd));
+        if (draws.k() > 0) {
+            for (MetaBlock b : new MetaBlock[] {MetaBlock.THETA0, MetaBlock.LOG_RHO}) {
+                int o = DIMS.offset(b);
+                assertTrue(GradientCheck.norm(g.gradient(), o, o + DIMS.blockSize(b)) > 0, b + " gets no gradient");
+            }
+        }
+        // The step sizes do not enter the MAP.
+        int o = DIMS.offset(MetaBlock.LOG_ALPHA);
+        assertEquals(0.0, GradientCheck.norm(g.gradient(), o, o + DIMS.blockSize(MetaBlock.LOG_ALPHA)));
+    }
+
+    /** theta* is the minimiser: its gradient vanishes and no nearby point has a lower context loss. */
+    @ParameterizedTest
+    @ValueSource(longs = {91, 92, 93})
+    void newtonMapIsTheMinimiser(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        InnerLoop loop = new InnerLoop(30, 0.8, true, ModelConfig.InnerSolver.NEWTON_MAP);
+        UserTask task = Fixtures.randomTask("min-" + seed, 24, BASIS, rng);
+        UserMetaObjective obj = new UserMetaObjective(DIMS, BASIS, new ModelConfig(30, 0.8, 0.7, true, true,
+                ModelConfig.InnerSolver.NEWTON_MAP), ObjectiveConfig.defaults());
+        FeedbackContexts ctx = obj.contexts(task, UserMetaObjective.Draws.noiseless(Math.min(8, task.maxContexts(16))));
+        double[] init = new double[D];
+        double[] rho = new double[D];
+        for (int j = 0; j < D; j++) {
+            init[j] = rng.nextGaussian() * 2;
+            rho[j] = Math.exp(rng.nextGaussian() - 1);
+        }
+        double[] alpha = new double[D];
+        double[] theta = loop.adapt(init, alpha, rho, 1.3, ctx);
+        double[] g = new double[D];
+        double at = loop.contextLoss(theta, init, rho, 1.3, ctx, g);
+        for (double x : g) assertTrue(Math.abs(x) <= 1e-9, "gradient at theta* " + java.util.Arrays.toString(g));
+        for (int trial = 0; trial < 50; trial++) {
+            double[] near = theta.clone();
+            for (int j = 0; j < D; j++) near[j] += 1e-3 * rng.nextGaussian();
+            assertTrue(loop.contextLoss(near, init, rho, 1.3, ctx, null) >= at, "a nearby point is lower");
+        }
+        assertArrayEquals(loop.run(init, alpha, rho, 1.3, ctx).adapted(), theta);
     }
 }

@@ -118,7 +118,7 @@ public final class EvaluateCommand implements Command {
             if (innerStepsOverride < 0 || innerStepsOverride > 100) throw CliException.usage("--inner-steps must be in [0, 100]");
             ModelConfig c = artifact.config();
             artifact = new MetaRouterModel(artifact.featureSpec(), artifact.predictor(), artifact.costScale(), artifact.basis(),
-                    artifact.metaParameters(), new ModelConfig(innerStepsOverride, c.rewardWeight(), c.tau(), c.normalizeInnerStep(), c.normalizePolicyScores()));
+                    artifact.metaParameters(), c.withInnerSteps(innerStepsOverride));
             context.progress("WHAT-IF: the artifact adapts with %d inner steps instead of %d", innerStepsOverride, c.innerSteps());
         }
 

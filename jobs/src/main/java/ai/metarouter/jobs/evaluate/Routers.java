@@ -38,7 +38,7 @@ public final class Routers {
         MetaRouterModel main = models.get(0);
         ModelConfig c = main.config();
         this.noInnerLoop = new MetaRouterModel(main.featureSpec(), main.predictor(), main.costScale(), main.basis(),
-                main.metaParameters(), new ModelConfig(0, c.rewardWeight(), c.tau(), c.normalizeInnerStep(), c.normalizePolicyScores()));
+                main.metaParameters(), c.withInnerSteps(0));
         this.untrained = main.withMetaParameters(MetaParameters.initial(main.metaParameters().dims(), settings.untrainedSeed(),
                 settings.untrainedBetaInit()));
         MetaParameters p = main.metaParameters();

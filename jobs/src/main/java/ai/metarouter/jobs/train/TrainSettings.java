@@ -89,7 +89,8 @@ public record TrainSettings(TrainerConfig trainer, Optimizer optimizer, UserCap.
                     oc.getDouble("l2-embedding"), oc.getDouble("learning-rate"), oc.getInt("epochs"), oc.getInt("batch-size"),
                     oc.getDouble("init-std"), seed);
             ModelConfig model = new ModelConfig(m.getInt("inner-steps"), m.getDouble("reward-weight"), m.getDouble("tau"),
-                    m.getBoolean("normalize-inner-step"), m.getBoolean("normalize-policy-scores"));
+                    m.getBoolean("normalize-inner-step"), m.getBoolean("normalize-policy-scores"),
+                    ModelConfig.InnerSolver.parse(m.getString("inner-solver")));
             ObjectiveConfig objective = new ObjectiveConfig(o.getDouble("ips-weight"), o.getDouble("entropy-weight"),
                     o.getDouble("pair-weight"), o.getDouble("ips-clip"), o.getBoolean("ips-baseline"), o.getInt("k-max"),
                     o.getDouble("context-noise"), o.getDouble("flip-probability"), o.getDouble("z-noise"),
