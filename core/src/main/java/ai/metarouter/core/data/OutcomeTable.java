@@ -103,6 +103,17 @@ public final class OutcomeTable {
         return n == 0 ? Double.NaN : sum / n;
     }
 
+    /** Whether every observed quality is exactly 0 or 1 (pass/fail benchmarks such as RouterBench). */
+    public boolean binaryQuality() {
+        boolean any = false;
+        for (double q : quality) {
+            if (Double.isNaN(q)) continue;
+            if (q != 0.0 && q != 1.0) return false;
+            any = true;
+        }
+        return any;
+    }
+
     /** Mean observed quality of a model over the queries that have it (NaN if none). */
     public double meanQuality(int model) {
         double sum = 0;

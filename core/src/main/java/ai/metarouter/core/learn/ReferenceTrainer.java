@@ -7,6 +7,7 @@ import ai.metarouter.core.featurize.HashedNgramFeaturizer;
 import ai.metarouter.core.model.MetaDimensions;
 import ai.metarouter.core.model.MetaParameters;
 import ai.metarouter.core.model.MetaRouterModel;
+import ai.metarouter.core.model.UtilityBasis;
 import ai.metarouter.core.model.OutcomePredictor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,14 +56,24 @@ public final class ReferenceTrainer {
         return metaTrain(initial, tasks(initial, eventsByUser), null);
     }
 
-    /** Step 1 and the seeded initial meta-parameters: the untrained router. */
+    /**
+     * Step 1 and the seeded initial meta-parameters: the untrained router. On outcomes whose
+     * quality is pass/fail the utility basis drops its quality knots ({@link UtilityBasis#forBinaryQuality}).
+     */
     public MetaRouterModel initialModel(OutcomeTable outcomes, ModelCatalog catalog) {
         HashedNgramFeaturizer featurizer = new HashedNgramFeaturizer(config.featureSpec());
         OutcomeTable train = outcomes.split("train");
-        OutcomePredictor predictor = new OutcomePredictorTrainer(config.outcome()).fit(train.numQueries() > 0 ? train : outcomes, catalog, featurizer);
-        MetaDimensions dims = new MetaDimensions(config.basis().dimension(), config.hidden(), config.latent());
+        OutcomeTable fitOn = train.numQueries() > 0 ? train : outcomes;
+        OutcomePredictor predictor = new OutcomePredictorTrainer(config.outcome()).fit(fitOn, catalog, featurizer);
+        UtilityBasis basis = basisFor(fitOn);
+        MetaDimensions dims = new MetaDimensions(basis.dimension(), config.hidden(), config.latent());
         MetaParameters params = MetaParameters.initial(dims, config.seed(), config.betaInit());
-        return new MetaRouterModel(config.featureSpec(), predictor, catalog.costScale(), config.basis(), params, config.model());
+        return new MetaRouterModel(config.featureSpec(), predictor, catalog.costScale(), basis, params, config.model());
+    }
+
+    /** The configured utility basis, without quality knots when the outcomes' quality is pass/fail. */
+    public UtilityBasis basisFor(OutcomeTable outcomes) {
+        return outcomes.binaryQuality() ? config.basis().forBinaryQuality() : config.basis();
     }
 
     /** Step 2: one task per user, in user-id order. */

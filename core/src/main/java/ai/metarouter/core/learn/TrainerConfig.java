@@ -48,6 +48,11 @@ public record TrainerConfig(FeatureSpec featureSpec, UtilityBasis basis, Outcome
         return new TrainerConfig(featureSpec, basis, outcome, hidden, latent, betaInit, model, objective, adam, iterations, usersPerIteration, rate, seed);
     }
 
+    public TrainerConfig withBasis(UtilityBasis b) {
+        return new TrainerConfig(featureSpec, b, outcome, hidden, latent, betaInit, model, objective, adam, iterations, usersPerIteration,
+                userSampleRate, seed);
+    }
+
     public TrainerConfig withSeed(long s) {
         return new TrainerConfig(featureSpec, basis, outcome, hidden, latent, betaInit, model, objective, adam, iterations, usersPerIteration, userSampleRate, s);
     }

@@ -109,6 +109,17 @@ public final class UtilityBasis {
         return qualityKnots.clone();
     }
 
+    /**
+     * The basis for outcomes whose quality is pass/fail: the same cost terms, no quality knots.
+     * Why: with q in {0, 1} every {@code relu(k - q)} equals {@code k (1 - q)}, so feedback cannot
+     * tell the knot coordinates of theta from the q coordinate, yet routing evaluates the basis at
+     * the predicted pass probability q^ in (0, 1), where they change the scores; and for a
+     * Bernoulli outcome only a basis linear in q makes {@code theta . psi(q^, c)} the expected utility.
+     */
+    public UtilityBasis forBinaryQuality() {
+        return qualityKnots.length == 0 ? this : new UtilityBasis(costKnots, new double[0]);
+    }
+
     /** Human-readable names of the basis functions, in order (for logs and reports). */
     public List<String> names() {
         List<String> n = new ArrayList<>();

@@ -88,7 +88,7 @@ public final class TrainJob {
                          double prepareSeconds, double trainSeconds, int partitions, long[] persistedBytes) {}
 
     /** Runs the job; one-line problems surface as {@link TrainException}. */
-    public static Result run(SparkSession spark, TrainSettings settings, Request request, Consumer<String> progress) throws IOException {
+    public static Result run(SparkSession spark, TrainSettings requested, Request request, Consumer<String> progress) throws IOException {
         long t0 = System.nanoTime();
         try (ArtifactRegistry registry = ArtifactRegistry.open(request.registry())) {
             // 1. Outcome predictor and initial meta-parameters.
@@ -97,7 +97,12 @@ public final class TrainJob {
             ModelCatalog catalog = OutcomeDatasets.readCatalog(spark, request.outcomes());
             progress.accept(String.format("fitting the outcome predictor on %,d queries x %d models", table.split("train").numQueries(),
                     table.numModels()));
-            MetaRouterModel initial = new ReferenceTrainer(settings.trainer()).initialModel(table, catalog);
+            MetaRouterModel initial = new ReferenceTrainer(requested.trainer()).initialModel(table, catalog);
+            if (!java.util.Arrays.equals(initial.basis().qualityKnots(), requested.trainer().basis().qualityKnots())) {
+                progress.accept("pass/fail quality: the utility basis drops its quality knots (" + initial.basis().names() + ")");
+            }
+            // Executors, checkpoints and the manifest must all see the basis the model really has.
+            final TrainSettings settings = requested.withTrainer(requested.trainer().withBasis(initial.basis()));
             Integer warmFrom = null;
             if (request.warmStart()) {
                 Optional<LoadedArtifact> latest = latest(registry);

@@ -90,7 +90,9 @@ public record TrainSettings(TrainerConfig trainer, Optimizer optimizer, UserCap.
                     oc.getDouble("init-std"), seed);
             ModelConfig model = new ModelConfig(m.getInt("inner-steps"), m.getDouble("reward-weight"), m.getDouble("tau"),
                     m.getBoolean("normalize-inner-step"), m.getBoolean("normalize-policy-scores"),
-                    ModelConfig.InnerSolver.parse(m.getString("inner-solver")));
+                    // Settings recorded before the solver existed (manifests, checkpoints) used gradient steps.
+                    m.hasPath("inner-solver") ? ModelConfig.InnerSolver.parse(m.getString("inner-solver"))
+                            : ModelConfig.InnerSolver.GRADIENT_STEPS);
             ObjectiveConfig objective = new ObjectiveConfig(o.getDouble("ips-weight"), o.getDouble("entropy-weight"),
                     o.getDouble("pair-weight"), o.getDouble("ips-clip"), o.getBoolean("ips-baseline"), o.getInt("k-max"),
                     o.getDouble("context-noise"), o.getDouble("flip-probability"), o.getDouble("z-noise"),
@@ -143,7 +145,7 @@ public record TrainSettings(TrainerConfig trainer, Optimizer optimizer, UserCap.
         ModelConfig mc = t.model();
         m.put("model", ordered("hidden", t.hidden(), "latent", t.latent(), "beta-init", t.betaInit(), "inner-steps", mc.innerSteps(),
                 "reward-weight", mc.rewardWeight(), "tau", mc.tau(), "normalize-inner-step", mc.normalizeInnerStep(),
-                "normalize-policy-scores", mc.normalizePolicyScores(),
+                "normalize-policy-scores", mc.normalizePolicyScores(), "inner-solver", mc.innerSolver().key().replace('_', '-'),
                 "cost-knots", list(t.basis().costKnots()), "quality-knots", list(t.basis().qualityKnots())));
         m.put("features", ordered("dim", t.featureSpec().dim(), "max-ngram", t.featureSpec().maxNgram()));
         OutcomeTrainerConfig oc = t.outcome();
