@@ -61,6 +61,15 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+#: Newton's method of the MAP inner solver stops when every gradient coordinate is at most this (``InnerLoop.NEWTON_TOLERANCE``).
+NEWTON_TOLERANCE = 1e-11
+
+
+def _softplus(x: float) -> float:
+    """``log(1 + e^x)`` without overflow (``InnerLoop.softplus``)."""
+    return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
+
+
 # ----------------------------------------------------------------------------- settings
 
 @dataclass(frozen=True)
@@ -72,6 +81,9 @@ class ModelConfig:
     tau: float
     normalize_inner_step: bool
     normalize_policy_scores: bool
+    #: "gradient_steps" (K Meta-SGD steps) or "newton_map" (the exact MAP, ``inner_steps`` caps Newton's iterations);
+    #: absent in the manifest = "gradient_steps" (``ModelConfig.InnerSolver``).
+    inner_solver: str = "gradient_steps"
 
     @staticmethod
     def from_map(m: Mapping[str, Any]) -> "ModelConfig":
@@ -81,8 +93,11 @@ class ModelConfig:
         def flag(key):
             return _typed(m, key, lambda v: isinstance(v, bool), "a boolean", "model config")
 
+        solver = m.get("inner_solver", "gradient_steps")
+        if solver not in ("gradient_steps", "newton_map"):
+            raise ArtifactFormatError(f"model config: unknown inner solver {solver!r} (gradient_steps | newton_map)")
         c = ModelConfig(int(num("inner_steps")), float(num("reward_weight")), float(num("tau")),
-                        flag("normalize_inner_step"), flag("normalize_policy_scores"))
+                        flag("normalize_inner_step"), flag("normalize_policy_scores"), solver)
         if not 0 <= c.inner_steps <= 100:
             raise ArtifactFormatError(f"model config: innerSteps must be in [0, 100], got {c.inner_steps}")
         if not (c.reward_weight >= 0) or math.isinf(c.reward_weight):
@@ -510,6 +525,52 @@ class Router:
             g = g + self.config.reward_weight * (float(theta @ psi) - self.reward_scale * r) * psi
         return g
 
+    def context_loss(self, theta: np.ndarray, theta_init: np.ndarray, ctx: FeedbackContexts) -> float:
+        """``L_c(theta)`` (``InnerLoop.contextLoss``)."""
+        loss = 0.0
+        for v in ctx.pair_diffs:
+            loss += _softplus(-float(theta @ v))
+        for psi, r in zip(ctx.reward_psi, ctx.reward_values):
+            e = float(theta @ psi) - self.reward_scale * r
+            loss += 0.5 * self.config.reward_weight * e * e
+        diff = theta - theta_init
+        return loss + 0.5 * float(np.sum(self.rho * diff * diff))
+
+    def context_hessian(self, theta: np.ndarray, ctx: FeedbackContexts) -> np.ndarray:
+        """``H = diag(rho) + sum_pairs s(1-s) v v^T + w_r sum_rewards psi psi^T`` (``InnerLoop.hessian``)."""
+        h = np.diag(self.rho).astype(float)
+        for v in ctx.pair_diffs:
+            sg = sigmoid(float(theta @ v))
+            h += sg * (1.0 - sg) * np.outer(v, v)
+        for psi in ctx.reward_psi:
+            h += self.config.reward_weight * np.outer(psi, psi)
+        return h
+
+    def newton_map(self, theta_init: np.ndarray, ctx: FeedbackContexts) -> np.ndarray:
+        """argmin L_c by Newton's method with Armijo backtracking, at most ``inner_steps`` iterations,
+        stopping at ``max |grad| <= 1e-11`` (``InnerLoop.newtonMap``)."""
+        theta = theta_init.copy()
+        if ctx.size == 0:
+            return theta
+        g = self.context_gradient(theta, theta_init, ctx)
+        loss = self.context_loss(theta, theta_init, ctx)
+        for _ in range(self.config.inner_steps):
+            if float(np.max(np.abs(g))) <= NEWTON_TOLERANCE:
+                break
+            delta = np.linalg.solve(self.context_hessian(theta, ctx), g)
+            slope = float(g @ delta)
+            step = 1.0
+            while True:
+                trial = theta - step * delta
+                trial_loss = self.context_loss(trial, theta_init, ctx)
+                if trial_loss <= loss - 1e-4 * step * slope or step < 1e-8 or slope < 1e-24:
+                    break
+                step *= 0.5
+            theta = trial
+            loss = self.context_loss(theta, theta_init, ctx)
+            g = self.context_gradient(theta, theta_init, ctx)
+        return theta
+
     def adapt(self, feedback: Sequence[Union[Feedback, Mapping[str, Any]]], max_feedback: Optional[int] = None) -> UserState:
         """The user state after ``feedback`` (oldest first): encoder, then K inner-loop steps
         ``theta <- theta - s alpha * grad L_c(theta)`` from ``theta_init`` (``MetaRouterModel.adapt``).
@@ -522,10 +583,13 @@ class Router:
             feedback = feedback[len(feedback) - max_feedback:]
         ctx = self.contexts(feedback)
         theta_init, _ = self.encode(ctx)
-        s = self.step_scale(ctx)
-        theta = theta_init.copy()
-        for _ in range(self.config.inner_steps):
-            theta = theta - s * self.alpha * self.context_gradient(theta, theta_init, ctx)
+        if self.config.inner_solver == "newton_map" and self.config.inner_steps > 0:
+            theta = self.newton_map(theta_init, ctx)
+        else:
+            s = self.step_scale(ctx)
+            theta = theta_init.copy()
+            for _ in range(self.config.inner_steps):
+                theta = theta - s * self.alpha * self.context_gradient(theta, theta_init, ctx)
         if not np.all(np.isfinite(theta)):
             raise ValueError("user state has a non-finite weight")
         theta.setflags(write=False)

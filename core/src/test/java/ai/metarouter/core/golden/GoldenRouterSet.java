@@ -66,7 +66,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code registry/}: a registry with two MetaRouter versions of deliberately different shapes
  *       (v1: basis d=7, H=16, Z=4, 1024 hashed 1..3-grams, normalised inner steps and policy; v2:
- *       a 5-term basis, H=6, Z=3, 256 case-sensitive unigrams, plain Meta-SGD steps and policy, arms
+ *       a 5-term basis, H=6, Z=3, 256 case-sensitive unigrams, the Newton MAP inner solver (at most 12 iterations), plain policy, arms
  *       in another row order) and {@code LATEST} = 2. Their weights are seeded values, not trained,
  *       so every parameter (biases, step sizes, prior strengths, reward scale) is away from its
  *       initial value and matters;</li>
@@ -134,7 +134,7 @@ public final class GoldenRouterSet {
         int rank = v1 ? 4 : 2;
         UtilityBasis basis = v1 ? UtilityBasis.defaults() : new UtilityBasis(new double[] {0.3, 0.6}, new double[] {0.7});
         MetaDimensions dims = v1 ? new MetaDimensions(basis.dimension(), 16, 4) : new MetaDimensions(basis.dimension(), 6, 3);
-        ModelConfig config = v1 ? new ModelConfig(5, 0.7, 0.05, true, true) : new ModelConfig(3, 1.3, 0.2, false, false);
+        ModelConfig config = v1 ? new ModelConfig(5, 0.7, 0.05, true, true) : new ModelConfig(12, 1.3, 0.2, false, false, ModelConfig.InnerSolver.NEWTON_MAP);
 
         List<ModelInfo> catalog = catalog(version);
         CostScale costScale = CostScale.fromCatalog(new ModelCatalog("synthetic", catalog));
