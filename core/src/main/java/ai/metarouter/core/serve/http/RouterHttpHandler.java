@@ -73,8 +73,9 @@ final class RouterHttpHandler implements HttpHandler {
             status = sendError(exchange, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server log",
                     Map.of());
         } finally {
-            exchange.close();
+            // Counted before the exchange is closed, so a client's next /metrics sees its own request.
             service.metrics().request(endpoint == null ? Endpoint.UNKNOWN_LABEL : endpoint.label, status, System.nanoTime() - start);
+            exchange.close();
             inFlight.decrementAndGet();
         }
     }
