@@ -567,7 +567,7 @@ class Router:
                     break
                 step *= 0.5
             theta = trial
-            loss = self.context_loss(theta, theta_init, ctx)
+            loss = trial_loss
             g = self.context_gradient(theta, theta_init, ctx)
         return theta
 

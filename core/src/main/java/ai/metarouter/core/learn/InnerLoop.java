@@ -173,7 +173,8 @@ public final class InnerLoop {
                 step *= 0.5;
             }
             System.arraycopy(trial, 0, theta, 0, d);
-            loss = contextLoss(theta, thetaInit, rho, rewardScale, ctx, g);
+            loss = trialLoss;
+            gradient(theta, thetaInit, rho, rewardScale, ctx, g);
         }
         return theta;
     }

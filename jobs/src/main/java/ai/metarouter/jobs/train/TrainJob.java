@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class TrainJob {
             progress.accept(String.format("fitting the outcome predictor on %,d queries x %d models", table.split("train").numQueries(),
                     table.numModels()));
             MetaRouterModel initial = new ReferenceTrainer(requested.trainer()).initialModel(table, catalog);
-            if (!java.util.Arrays.equals(initial.basis().qualityKnots(), requested.trainer().basis().qualityKnots())) {
+            if (!Arrays.equals(initial.basis().qualityKnots(), requested.trainer().basis().qualityKnots())) {
                 progress.accept("pass/fail quality: the utility basis drops its quality knots (" + initial.basis().names() + ")");
             }
             // Executors, checkpoints and the manifest must all see the basis the model really has.
