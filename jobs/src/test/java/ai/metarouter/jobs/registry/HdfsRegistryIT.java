@@ -8,7 +8,7 @@ import ai.metarouter.core.artifact.ArtifactLayout;
 import ai.metarouter.core.artifact.ArtifactRegistry;
 import ai.metarouter.core.artifact.LoadedArtifact;
 import ai.metarouter.core.data.Feedback;
-import ai.metarouter.core.data.UtilityProfile;
+import ai.metarouter.core.data.Outcome;
 import ai.metarouter.core.serve.FeedbackRequest;
 import ai.metarouter.core.serve.RouteRequest;
 import ai.metarouter.core.serve.RouteResult;
@@ -84,35 +84,67 @@ class HdfsRegistryIT {
     // ---- publish to HDFS, serve from HDFS ----
 
     @Test
-    void anArtifactPublishedToHdfsServesTheSameScoresAsItsLocalCopy() throws Exception {
-        String registry = hdfs + "/serve-same";
-        assertEquals(1, publishModel(registry, SEED_A));
-        promote(registry, 1);
+    void anArtifactTrainedIntoHdfsServesTheSameScoresAsItsLocalCopy() throws Exception {
+        // The real train job (local[2] Spark) publishes to HDFS, with its checkpoints there too.
+        Path conf = tmp.resolve("train-small.conf");
+        Files.writeString(conf, """
+                metarouter.spark { "spark.sql.shuffle.partitions" = "4", "spark.default.parallelism" = "2", "spark.ui.enabled" = "false" }
+                metarouter.train {
+                  iterations = 4
+                  users-per-iteration = 16
+                  checkpoint-every = 2
+                  features.dim = 256
+                  outcome { epochs = 2, rank = 4 }
+                  model { hidden = 6, latent = 2 }
+                }
+                """);
+        Path bench = tmp.resolve("train-bench");
+        Path logs = tmp.resolve("train-logs");
+        String registry = hdfs + "/trained";
+        List<String> spark = List.of("--master", "local[2]", "--conf", conf.toString());
+        assertEquals(0, cli(spark, "generate-benchmark", "--output", bench.toString(), "--queries", "120", "--models", "4", "--seed", "3").exitCode());
+        assertEquals(0, cli(spark, "simulate", "--outcomes", bench.toString(), "--output", logs.toString(), "--users", "24",
+                "--contexts", "6", "--routes", "2", "--seed", "4", "--days", "2").exitCode());
+        CliRun train = cli(spark, "train", "--logs", logs.toString(), "--outcomes", bench.toString(), "--registry", registry);
+        assertEquals(0, train.exitCode(), train.toString());
+        assertEquals("1\n", train.stdout());
+        assertEquals(0, CliRun.of("promote", "--registry", registry, "--version", "1").exitCode());
+        assertTrue(train.stderr().contains("published " + registry + "/ v1") || train.stderr().contains("published " + registry + " v1"),
+                train.stderr());
+        assertTrue(names(registry).contains("_checkpoints"), "train checkpointed into the HDFS registry: " + names(registry));
+        assertEquals(List.of(), names(registry + "/_checkpoints"), "and removed its checkpoints after publishing");
 
-        Path local = tmp.resolve("serve-same-local");
+        Path local = tmp.resolve("trained-local");
         CliRun export = CliRun.of("export", "--from", registry, "--to", local.toString(), "--version", "latest", "--promote");
         assertEquals(0, export.exitCode(), export.toString());
+        List<String> arms;
         try (ArtifactRegistry fromHdfs = ArtifactRegistry.open(registry); ArtifactRegistry fromDisk = ArtifactRegistry.open(local.toString())) {
             assertTrue(fromHdfs.toString().contains("hdfs://127.0.0.1:"), fromHdfs.toString());
             LoadedArtifact a = fromHdfs.latest();
             LoadedArtifact b = fromDisk.latest();
             assertEquals(a.manifest(), b.manifest());
             assertEquals(a.weights(), b.weights());
+            assertEquals(24, a.manifest().trainingData().users());
+            arms = a.manifest().catalog().stream().map(m -> m.id()).toList();
         }
 
         try (RouterService onHdfs = service(registry); RouterService onDisk = service(local.toString())) {
             assertEquals(1, onHdfs.version().version());
-            List<String> queries = ServeTestKit.testQueries(6);
-            List<UtilityProfile> users = List.of(new UtilityProfile.Linear(0.5), new UtilityProfile.Linear(20.0));
-            for (int u = 0; u < users.size(); u++) {
+            List<String> queries = List.of("Prove that sqrt(2) is irrational", "Write a haiku about routers",
+                    "Summarise the causes of the French revolution in three bullet points");
+            for (int u = 0; u < 3; u++) {
                 String user = "hdfs-user-" + u;
-                for (Feedback.Pairwise f : ServeTestKit.comparisons(users.get(u), 4, 100 + u)) {
+                // A user who (for u > 0) prefers the cheaper of two models: feedback adapts both services alike.
+                for (int i = 0; u > 0 && i < arms.size() - 1; i++) {
+                    Feedback.Pairwise f = new Feedback.Pairwise(queries.get(i % queries.size()),
+                            new Outcome(arms.get(i), 0.9, 0.02 * u), new Outcome(arms.get(i + 1), 0.7, 0.001), i % 2 == 0);
                     onHdfs.feedback(new FeedbackRequest(user, f));
                     onDisk.feedback(new FeedbackRequest(user, f));
                 }
                 for (String q : queries) {
                     RouteResult h = onHdfs.route(new RouteRequest(user, q, null));
                     RouteResult d = onDisk.route(new RouteRequest(user, q, null));
+                    assertEquals(arms, List.copyOf(h.scores().keySet()));
                     assertEquals(d.scores(), h.scores(), "bit-identical scores for " + user + " on '" + q + "'");
                     assertEquals(1, h.artifactVersion());
                 }
@@ -290,6 +322,12 @@ class HdfsRegistryIT {
     }
 
     // ---- helpers ----
+
+    private static CliRun cli(List<String> sparkFlags, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(sparkFlags);
+        return CliRun.of(all.toArray(String[]::new));
+    }
 
     /** Trains model(seed) (cached per JVM) and publishes it, as train does, to the registry; returns its version. */
     private static int publishModel(String registry, long seed) throws IOException {
