@@ -96,7 +96,9 @@ public final class ArtifactRegistry implements Closeable {
 
     /**
      * Publishes a verified version from another registry under the same number, manifest content
-     * and files (export to a serving registry). Fails if that number is already taken here.
+     * and files (export to a serving registry; {@link VersionExport} adds the checks around it).
+     * Fails if a version with that number exists here or appears meanwhile; a claim on the number
+     * left by an import that died does not block it.
      *
      * @return the version number (that of {@code source})
      */
