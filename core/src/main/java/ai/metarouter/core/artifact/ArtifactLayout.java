@@ -1,7 +1,10 @@
 package ai.metarouter.core.artifact;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +23,10 @@ import java.util.regex.Pattern;
  *   _staging/&lt;id&gt;/             a publish in progress (or abandoned by a killed publisher)
  *   _staging/LATEST.&lt;id&gt;.tmp    the next LATEST, before its atomic rename
  * </pre>
+ *
+ * <p>Staging ids are {@code <epoch-millis>-<uuid>}: the creation time in the name lets an
+ * operator remove what killed publishers left behind by age, on any storage, without relying on
+ * file modification times (which S3 does not keep for directories).
  *
  * <p>Only names matching {@code v<N>} (N a positive decimal without leading zeros) are versions.
  * Bookkeeping names start with {@code _} so that Hadoop tools and readers that skip
@@ -49,6 +56,9 @@ public final class ArtifactLayout {
     /** Files inside a version directory: flat, portable names that cannot collide with bookkeeping. */
     private static final Pattern VERSION_FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern STAGING_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    /** A staging id this code generates: creation time in epoch milliseconds, a dash, a random UUID. */
+    private static final Pattern TIMED_STAGING_ID = Pattern.compile("([0-9]{1,15})-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+    private static final Pattern LATEST_TEMP_NAME = Pattern.compile(Pattern.quote(LATEST_FILE + ".") + "(.+)\\.tmp");
 
     private ArtifactLayout() {}
 
@@ -87,6 +97,31 @@ public final class ArtifactLayout {
     /** {@code _staging/<id>/<file>}. */
     public static String stagingFile(String stagingId, String file) {
         return stagingDir(stagingId) + "/" + requireVersionFileName(file);
+    }
+
+    /** {@code _staging/<name>}: one child of the staging directory as {@link ArtifactStore#list} names it. */
+    public static String stagingEntry(String name) {
+        if (name == null || name.isEmpty() || name.contains("/")) {
+            throw new IllegalArgumentException("not a staging entry name: '" + name + "'");
+        }
+        return ArtifactStore.checkRelativePath(STAGING_DIR + "/" + name);
+    }
+
+    /** A fresh staging id that records {@code createdAt}, for {@link #stagingDir} and {@link #latestTempFile}. */
+    public static String newStagingId(Instant createdAt) {
+        return createdAt.toEpochMilli() + "-" + UUID.randomUUID();
+    }
+
+    /**
+     * When the staging entry {@code name} (a child of {@link #STAGING_DIR}: a staging directory
+     * or a {@code LATEST.<id>.tmp} file) was created, if its id records it (ids from
+     * {@link #newStagingId}); empty for any other name.
+     */
+    public static Optional<Instant> stagingCreatedAt(String name) {
+        Matcher temp = LATEST_TEMP_NAME.matcher(name);
+        String id = temp.matches() ? temp.group(1) : name;
+        Matcher m = TIMED_STAGING_ID.matcher(id);
+        return m.matches() ? Optional.of(Instant.ofEpochMilli(Long.parseLong(m.group(1)))) : Optional.empty();
     }
 
     /** {@code _staging/LATEST.<id>.tmp}: the new pointer before it atomically replaces LATEST. */

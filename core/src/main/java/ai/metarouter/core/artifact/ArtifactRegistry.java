@@ -5,16 +5,18 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * A registry of artifact versions ({@code <registry>/v<N>/} + {@code LATEST}, see
@@ -47,7 +49,7 @@ public final class ArtifactRegistry implements Closeable {
         this.store = store;
         this.clock = clock;
         this.reader = new VersionReader(store);
-        this.publisher = new VersionPublisher(store, reader);
+        this.publisher = new VersionPublisher(store, reader, clock);
     }
 
     /** Opens the registry at a URI ({@code file:}, {@code hdfs:}, ...) or plain path; closing it closes the store. */
@@ -94,7 +96,9 @@ public final class ArtifactRegistry implements Closeable {
 
     /**
      * Publishes a verified version from another registry under the same number, manifest content
-     * and files (export to a serving registry). Fails if that number is already taken here.
+     * and files (export to a serving registry; {@link VersionExport} adds the checks around it).
+     * Fails if a version with that number exists here or appears meanwhile; a claim on the number
+     * left by an import that died does not block it.
      *
      * @return the version number (that of {@code source})
      */
@@ -204,7 +208,7 @@ public final class ArtifactRegistry implements Closeable {
      */
     public void promote(int version) throws IOException {
         verify(version);
-        String tempId = UUID.randomUUID().toString();
+        String tempId = ArtifactLayout.newStagingId(clock.instant());
         store.replaceAtomically(ArtifactLayout.LATEST_FILE, ArtifactLayout.latestTempFile(tempId),
                 ArtifactLayout.latestContent(version));
     }
@@ -230,6 +234,53 @@ public final class ArtifactRegistry implements Closeable {
         }
         throw new ArtifactException("registry " + uri() + ": no verified version older than " + current
                 + " to roll back to" + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped)));
+    }
+
+    /**
+     * One child of {@code _staging}: a publish in progress, or what a killed publisher (or
+     * promoter) left behind. Invisible to readers either way.
+     *
+     * @param name the entry's name in {@code _staging}
+     * @param createdAt when its publish started, if its name records it ({@link ArtifactLayout#stagingCreatedAt})
+     */
+    public record StagingEntry(String name, Optional<Instant> createdAt) {
+        /** Age at {@code now}, if known. */
+        public Optional<Duration> age(Instant now) {
+            return createdAt.map(t -> Duration.between(t, now));
+        }
+    }
+
+    /** Everything in {@code _staging}, sorted by name (so by creation time for entries this code made). */
+    public List<StagingEntry> staging() throws IOException {
+        List<StagingEntry> entries = new ArrayList<>();
+        for (String name : store.list(ArtifactLayout.STAGING_DIR)) {
+            entries.add(new StagingEntry(name, ArtifactLayout.stagingCreatedAt(name)));
+        }
+        return entries;
+    }
+
+    /**
+     * Deletes the staging entries created more than {@code olderThan} ago (by this registry's
+     * clock): the leftovers of killed publishers. A publish that is still running is younger than
+     * any sensible {@code olderThan} (publishing takes seconds to minutes), so this is safe while
+     * others publish; {@link Duration#ZERO} deletes every timed entry and is only safe when no
+     * publish is running. Entries whose name records no time (not made by this code) are kept.
+     * Committed versions, claims and LATEST are never touched.
+     *
+     * @return the entries deleted
+     */
+    public List<StagingEntry> removeStaleStaging(Duration olderThan) throws IOException {
+        if (olderThan.isNegative()) throw new IllegalArgumentException("olderThan must be >= 0, got " + olderThan);
+        Instant now = clock.instant();
+        List<StagingEntry> removed = new ArrayList<>();
+        for (StagingEntry entry : staging()) {
+            Optional<Duration> age = entry.age(now);
+            if (age.isPresent() && age.get().compareTo(olderThan) >= 0) {
+                store.deleteRecursively(ArtifactLayout.stagingEntry(entry.name()));
+                removed.add(entry);
+            }
+        }
+        return removed;
     }
 
     @Override

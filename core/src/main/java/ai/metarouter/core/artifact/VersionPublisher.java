@@ -3,18 +3,18 @@ package ai.metarouter.core.artifact;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.SortedMap;
-import java.util.UUID;
 
 /**
  * Turns a set of files into a committed version without ever exposing a partial one.
  *
  * <ol>
- *   <li>Write every file into a fresh {@code _staging/<id>/} and re-read it against its digest.</li>
+ *   <li>Write every file into a fresh {@code _staging/<id>/} (the id records when, see
+ *       {@link ArtifactLayout#newStagingId}) and re-read it against its digest.</li>
  *   <li>Claim a version number N by exclusively creating {@code _claims/v<N>.claim}; if another
  *       publisher holds N, try N+1. Claims are never removed, so no number is handed out twice
  *       even if its publisher dies before committing (the registry then has a gap at N).</li>
@@ -24,7 +24,13 @@ import java.util.UUID;
  * </ol>
  *
  * Any failure deletes the staging directory (best effort; a killed process leaves it behind,
- * invisible to readers, and it can be deleted whenever no publish is running).
+ * invisible to readers, and {@link ArtifactRegistry#removeStaleStaging} deletes it by age).
+ *
+ * <p>Publishing under a given number ({@link #publishAs}, the import of a version exported from
+ * another registry) claims the number too, so that no {@link #publishNext} picks it meanwhile,
+ * but does not require the claim to be its own: an import killed after claiming must not block
+ * the retry of the same copy forever. The rename, which refuses an existing target, decides
+ * between an import and anyone else who staged the same number.
  */
 final class VersionPublisher {
     /** Far more than any real contention; bounds the loop if a store misreports claims. */
@@ -32,10 +38,13 @@ final class VersionPublisher {
 
     private final ArtifactStore store;
     private final VersionReader reader;
+    private final Clock clock;
 
-    VersionPublisher(ArtifactStore store, VersionReader reader) {
+    /** @param clock the time recorded in staging ids and claims */
+    VersionPublisher(ArtifactStore store, VersionReader reader, Clock clock) {
         this.store = store;
         this.reader = reader;
+        this.clock = clock;
     }
 
     /**
@@ -47,7 +56,7 @@ final class VersionPublisher {
         return publish(files, manifestFor, OptionalInt.empty());
     }
 
-    /** Publishes under exactly {@code version}; fails if that number is taken. */
+    /** Publishes under exactly {@code version}; fails if a version with that number exists or appears meanwhile. */
     int publishAs(int version, SortedMap<String, byte[]> files, ManifestFactory manifestFor) throws IOException {
         return publish(files, manifestFor, OptionalInt.of(version));
     }
@@ -58,7 +67,7 @@ final class VersionPublisher {
     }
 
     private int publish(SortedMap<String, byte[]> files, ManifestFactory manifestFor, OptionalInt fixed) throws IOException {
-        String stagingId = UUID.randomUUID().toString();
+        String stagingId = ArtifactLayout.newStagingId(clock.instant());
         String staging = ArtifactLayout.stagingDir(stagingId);
         try {
             store.mkdirs(staging);
@@ -117,9 +126,10 @@ final class VersionPublisher {
 
     private int commitAs(int version, String stagingId, List<Manifest.FileEntry> entries, ManifestFactory manifestFor) throws IOException {
         String taken = reader.label(ArtifactLayout.versionDir(version)) + " already exists (or is being published)";
-        if (store.exists(ArtifactLayout.versionDir(version)) || !claim(version, stagingId)) {
-            throw new ArtifactException(taken);
-        }
+        if (store.exists(ArtifactLayout.versionDir(version))) throw new ArtifactException(taken);
+        // Keeps publishNext off this number; an existing claim (an earlier import of the same
+        // version that died) is no reason to stop: the rename below refuses an existing target.
+        claim(version, stagingId);
         try {
             writeManifestAndRename(version, stagingId, entries, manifestFor);
         } catch (FileAlreadyExistsException e) {
@@ -137,7 +147,7 @@ final class VersionPublisher {
     }
 
     private boolean claim(int version, String stagingId) throws IOException {
-        String record = "{\"staging\":\"" + stagingId + "\",\"claimed_at\":\"" + Instant.now() + "\"}\n";
+        String record = "{\"staging\":\"" + stagingId + "\",\"claimed_at\":\"" + clock.instant() + "\"}\n";
         return store.createExclusive(ArtifactLayout.claimFile(version), record.getBytes(StandardCharsets.UTF_8));
     }
 

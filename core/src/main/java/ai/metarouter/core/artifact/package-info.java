@@ -8,7 +8,8 @@
  * ({@link ai.metarouter.core.artifact.ArtifactStore}, found by URI scheme through
  * {@link java.util.ServiceLoader}) with the {@code file:} implementation on {@code java.nio}, and
  * {@link ai.metarouter.core.artifact.ArtifactRegistry}, which publishes, verifies, loads and
- * promotes versions.
+ * promotes versions, and {@link ai.metarouter.core.artifact.VersionExport}, which copies a
+ * verified version to another registry.
  *
  * <p>Why it is in core: training (Spark) writes artifacts and serving (no Spark, no Hadoop) reads
  * them, and both must agree byte for byte. The Hadoop-backed store for {@code hdfs:}/{@code s3a:}

@@ -3,11 +3,14 @@ package ai.metarouter.core.artifact;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,23 @@ class ArtifactLayoutTest {
         assertEquals("_staging/abc-1/manifest.json", ArtifactLayout.stagingFile("abc-1", ArtifactLayout.MANIFEST_FILE));
         assertEquals("_staging/LATEST.abc-1.tmp", ArtifactLayout.latestTempFile("abc-1"));
         assertThrows(IllegalArgumentException.class, () -> ArtifactLayout.stagingDir("../x"));
+    }
+
+    @Test
+    void stagingIdsRecordWhenTheyWereMade() {
+        Instant made = Instant.parse("2024-05-08T03:00:00.123Z");
+        String id = ArtifactLayout.newStagingId(made);
+        assertTrue(id.startsWith(made.toEpochMilli() + "-"), id);
+        assertEquals("_staging/" + id, ArtifactLayout.stagingDir(id), "a valid staging id");
+        assertEquals(Optional.of(made), ArtifactLayout.stagingCreatedAt(id));
+        assertEquals(Optional.of(made), ArtifactLayout.stagingCreatedAt("LATEST." + id + ".tmp"));
+        assertNotEquals(id, ArtifactLayout.newStagingId(made), "unique even at the same instant");
+        for (String unknown : List.of("0b5e7a2c-1111-2222-3333-444455556666", "LATEST.x.tmp", "copied-by-hand", "12-34")) {
+            assertEquals(Optional.empty(), ArtifactLayout.stagingCreatedAt(unknown), unknown);
+        }
+        assertEquals("_staging/" + id, ArtifactLayout.stagingEntry(id));
+        assertThrows(IllegalArgumentException.class, () -> ArtifactLayout.stagingEntry("a/b"));
+        assertThrows(IllegalArgumentException.class, () -> ArtifactLayout.stagingEntry(".."));
     }
 
     @Test

@@ -429,6 +429,54 @@ public abstract class ArtifactRegistryContractTest {
         assertEquals(2, target.latestVersion());
     }
 
+    @Test
+    void anImportKilledAfterClaimingItsNumberCanBeRetried() throws IOException {
+        ArtifactRegistry source = registry();
+        publishSample(source, 1);
+        LoadedArtifact v1 = source.load(1);
+        Path servingDir = tempDir.resolve("serving");
+        ArtifactRegistry serving = registry(openStore(servingDir));
+        for (FailurePoint point : failurePoints()) {
+            FaultInjectingStore dying = new FaultInjectingStore(openStore(servingDir), point.path(), true);
+            assertThrows(IOException.class, () -> registry(dying).importVersion(v1), point.name());
+            assertEquals(List.of(), serving.listVersions(), point.name() + ": nothing visible");
+        }
+        assertTrue(Files.exists(servingDir.resolve(ArtifactLayout.claimFile(1))), "a killed import left its claim");
+        assertEquals(1, serving.importVersion(v1), "the dead import's claim does not block the retry");
+        assertEquals(v1.manifest(), serving.load(1).manifest());
+        assertEquals(2, publishSample(serving, 5), "fresh publishes still skip the imported number");
+    }
+
+    @Test
+    void staleStagingIsRemovedByAgeAndNothingElseIs() throws IOException {
+        ArtifactRegistry good = registry();
+        publishSample(good, 1);
+        good.promote(1);
+        // Two publishers killed at different points (no cleanup), one entry not made by this code.
+        for (FailurePoint point : List.of(failurePoints().get(0), failurePoints().get(3))) {
+            ArtifactRegistry dying = registry(new FaultInjectingStore(openStore(registryDir), point.path(), true));
+            assertThrows(IOException.class, () -> publishSample(dying, 2), point.name());
+        }
+        Files.createDirectories(registryDir.resolve(ArtifactLayout.STAGING_DIR).resolve("copied-by-hand"));
+        List<ArtifactRegistry.StagingEntry> staged = good.staging();
+        assertEquals(3, staged.size(), staged.toString());
+        assertEquals(2, staged.stream().filter(e -> e.createdAt().equals(java.util.Optional.of(NOW))).count(), staged.toString());
+
+        assertEquals(List.of(), good.removeStaleStaging(java.time.Duration.ofHours(1)), "nothing is an hour old yet");
+        ArtifactRegistry later = registry(openStore(registryDir));
+        ArtifactRegistry inTwoHours = new ArtifactRegistry(openStore(registryDir),
+                Clock.fixed(NOW.plus(java.time.Duration.ofHours(2)), ZoneOffset.UTC));
+        opened.add(inTwoHours);
+        List<ArtifactRegistry.StagingEntry> removed = inTwoHours.removeStaleStaging(java.time.Duration.ofHours(1));
+        assertEquals(2, removed.size(), removed.toString());
+        assertEquals(List.of("copied-by-hand"), children(registryDir.resolve(ArtifactLayout.STAGING_DIR)),
+                "entries of unknown age are kept");
+        assertEquals(List.of(1), later.listVersions());
+        assertEquals(1, later.latestVersion());
+        assertEquals(TestArtifacts.bundle(1), later.latest().weights());
+        assertEquals(3, publishSample(later, 3), "the killed publisher's claim on 2 stays spent");
+    }
+
     // ---- helpers working on the real files, as an operator or a failing disk would ----
 
     protected static void damage(Path file, int offset) throws IOException {

@@ -30,6 +30,8 @@ public final class MetaRouterCli {
         all.add(new ai.metarouter.jobs.train.TrainCommand());
         all.add(new ai.metarouter.jobs.evaluate.EvaluateCommand());
         all.add(new ai.metarouter.jobs.registry.PromoteCommand());
+        all.add(new ai.metarouter.jobs.registry.ExportCommand());
+        all.add(new ai.metarouter.jobs.registry.VersionsCommand());
         return all;
     }
 

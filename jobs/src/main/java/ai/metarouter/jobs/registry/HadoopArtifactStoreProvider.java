@@ -28,6 +28,9 @@ public final class HadoopArtifactStoreProvider implements ArtifactStoreProvider 
     public boolean supports(URI uri) {
         String scheme = uri.getScheme();
         if (scheme == null) return false;
+        // Hadoop always has file:, and core's provider wins it anyway: answering without loading
+        // Hadoop's configuration keeps local-registry commands (promote, versions) fast.
+        if (scheme.equalsIgnoreCase("file")) return true;
         try {
             FileSystem.getFileSystemClass(scheme, DefaultConfiguration.INSTANCE);
             return true;

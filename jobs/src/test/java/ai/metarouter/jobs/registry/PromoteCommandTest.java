@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.metarouter.core.artifact.ArtifactRegistry;
 import ai.metarouter.core.artifact.TestArtifacts;
-import ai.metarouter.jobs.cli.MetaRouterCli;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,27 +18,8 @@ class PromoteCommandTest {
     @TempDir
     Path registryDir;
 
-    /** What one CLI run printed. */
-    private record Run(int exitCode, String stdout, String stderr) {
-        String lastErrLine() {
-            List<String> lines = stderr.lines().toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-    }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            code = MetaRouterCli.run(args, e);
-        } finally {
-            System.setOut(originalOut);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeEach
@@ -66,13 +42,13 @@ class PromoteCommandTest {
         // (a command that called context.spark() would get this one and stop it on close).
         scala.Option<SparkSession> before = SparkSession.getDefaultSession();
         boolean liveBefore = before.isDefined() && !before.get().sparkContext().isStopped();
-        Run run = cli("promote", "--registry", registryDir.toUri().toString(), "--version", "2");
+        CliRun run = cli("promote", "--registry", registryDir.toUri().toString(), "--version", "2");
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("2\n", run.stdout().replace("\r\n", "\n"));
         assertTrue(run.stderr().contains("LATEST: (none) -> 2"), run.stderr());
         assertEquals("2\n", latestOnDisk());
 
-        Run rollback = cli("promote", "--registry", registryDir.toString(), "--version", "1");
+        CliRun rollback = cli("promote", "--registry", registryDir.toString(), "--version", "1");
         assertEquals(0, rollback.exitCode(), rollback.stderr());
         assertEquals("1", rollback.stdout().strip());
         assertTrue(rollback.stderr().contains("LATEST: 2 -> 1"), rollback.stderr());
@@ -90,7 +66,7 @@ class PromoteCommandTest {
     @Test
     void anUnknownVersionFailsWithOneLineAndLeavesLatestAlone() throws IOException {
         assertEquals(0, cli("promote", "--registry", registryDir.toString(), "--version", "1").exitCode());
-        Run run = cli("promote", "--registry", registryDir.toString(), "--version", "9");
+        CliRun run = cli("promote", "--registry", registryDir.toString(), "--version", "9");
         assertEquals(1, run.exitCode());
         assertEquals("", run.stdout());
         assertEquals("metarouter promote: registry file://" + registryDir.toAbsolutePath() + " has no version 9 (versions: 1, 2)",
@@ -105,7 +81,7 @@ class PromoteCommandTest {
         byte[] bytes = Files.readAllBytes(weights);
         bytes[bytes.length / 2] ^= 0x40;
         Files.write(weights, bytes);
-        Run run = cli("promote", "--registry", registryDir.toString(), "--version", "2");
+        CliRun run = cli("promote", "--registry", registryDir.toString(), "--version", "2");
         assertEquals(1, run.exitCode());
         assertTrue(run.lastErrLine().startsWith("metarouter promote: ")
                 && run.lastErrLine().contains("v2/weights.mrt: checksum mismatch"), run.stderr());
@@ -114,13 +90,13 @@ class PromoteCommandTest {
 
     @Test
     void badCommandLinesAreUsageErrors() {
-        Run notANumber = cli("promote", "--registry", registryDir.toString(), "--version", "newest");
+        CliRun notANumber = cli("promote", "--registry", registryDir.toString(), "--version", "newest");
         assertEquals(2, notANumber.exitCode());
         assertEquals("metarouter promote: --version must be a version number like 3, got 'newest'", notANumber.lastErrLine());
-        Run missing = cli("promote", "--version", "1");
+        CliRun missing = cli("promote", "--version", "1");
         assertEquals(2, missing.exitCode());
         assertTrue(missing.lastErrLine().contains("missing --registry <uri>"), missing.stderr());
-        Run unknownScheme = cli("promote", "--registry", "nosuchfs://host/registry", "--version", "1");
+        CliRun unknownScheme = cli("promote", "--registry", "nosuchfs://host/registry", "--version", "1");
         assertEquals(1, unknownScheme.exitCode());
         assertTrue(unknownScheme.lastErrLine().contains("no artifact store supports 'nosuchfs://host/registry'"),
                 unknownScheme.stderr());
