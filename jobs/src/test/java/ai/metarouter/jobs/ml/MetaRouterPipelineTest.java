@@ -133,6 +133,10 @@ class MetaRouterPipelineTest {
         }
 
         assertEquals(before, decisions(fitted.transform(requests.repartition(3))), "decisions do not depend on the partitioning");
+        // Without event ids, each draw is seeded from the row's user and query: still the same on any partitioning.
+        Dataset<Row> anonymous = requests.drop("event_id");
+        assertEquals(fitted.transform(anonymous).orderBy("user_id", "query").collectAsList(),
+                fitted.transform(anonymous.repartition(3)).orderBy("user_id", "query").collectAsList());
 
         Path saved = tmp.resolve("pipeline-model");
         fitted.write().overwrite().save(saved.toString());
@@ -181,11 +185,15 @@ class MetaRouterPipelineTest {
             Set<String> told = new HashSet<>();
             for (MlTestData.Request r : backlog) {
                 if (told.add(r.userId())) {
-                    for (MlTestData.Comparison c : r.contexts()) {
+                    for (MlTestData.Context c : r.contexts()) {
                         ObjectNode body = JSON.createObjectNode().put("user_id", r.userId()).put("query", c.query());
-                        body.putObject("a").put("model", c.modelA()).put("quality", c.qualityA()).put("cost_usd", c.costA());
-                        body.putObject("b").put("model", c.modelB()).put("quality", c.qualityB()).put("cost_usd", c.costB());
-                        body.put("preferred", c.preferred());
+                        if (c.isPair()) {
+                            body.putObject("a").put("model", c.modelA()).put("quality", c.qualityA()).put("cost_usd", c.costA());
+                            body.putObject("b").put("model", c.modelB()).put("quality", c.qualityB()).put("cost_usd", c.costB());
+                            body.put("preferred", c.preferred());
+                        } else {
+                            body.put("model", c.model()).put("quality", c.quality()).put("cost_usd", c.cost()).put("reward", c.reward());
+                        }
                         ServeTestKit.Response f = ServeTestKit.post(base + "/v1/feedback", body.toString());
                         assertEquals(204, f.status(), f.body());
                     }
@@ -224,7 +232,7 @@ class MetaRouterPipelineTest {
         for (int i = 0; i < replay.size(); i++) {
             JsonNode http = served.get(i);
             List<Object> d = batch.get(replay.get(i).eventId());
-            String where = "request " + i + " " + replay.get(i);
+            String where = "request " + i + " (user " + replay.get(i).userId() + ", event " + replay.get(i).eventId() + ")";
             assertEquals(http.get("model").textValue(), d.get(0), where);
             assertEquals(http.get("propensity").doubleValue(), (Double) d.get(1), 0.0, where);
             Map<String, Double> httpScores = new LinkedHashMap<>();
