@@ -252,7 +252,7 @@ public final class MetaRouterEstimator extends Estimator<MetaRouterModel> implem
     @Override
     public StructType transformSchema(StructType schema) {
         RoutingColumns.checkInteractionLog("MetaRouterEstimator", schema, this);
-        return RoutingColumns.routedSchema("MetaRouterEstimator", schema, this);
+        return RoutingColumns.withOutputs("MetaRouterEstimator", schema, this);
     }
 
     /**

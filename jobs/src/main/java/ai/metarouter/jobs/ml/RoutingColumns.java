@@ -63,6 +63,15 @@ final class RoutingColumns {
      */
     static StructType routedSchema(String who, StructType schema, RoutingParams p) {
         layout(who, schema, p);
+        return withOutputs(who, schema, p);
+    }
+
+    /**
+     * {@code schema} with the output columns appended, after checking that none exists yet (the
+     * inputs are not checked: the estimator's input is a log, whose columns {@link
+     * #checkInteractionLog} checks, and which has no contexts column).
+     */
+    static StructType withOutputs(String who, StructType schema, RoutingParams p) {
         List<String> names = Arrays.asList(schema.fieldNames());
         boolean keep = p.getHandleInvalid().equals("keep");
         List<StructField> out = new ArrayList<>(Arrays.asList(schema.fields()));

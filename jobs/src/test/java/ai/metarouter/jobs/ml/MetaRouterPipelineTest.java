@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.metarouter.core.artifact.ArtifactRegistry;
 import ai.metarouter.core.artifact.LoadedArtifact;
 import ai.metarouter.core.artifact.Tensor;
+import ai.metarouter.core.bandit.Softmax;
 import ai.metarouter.core.data.EventType;
 import ai.metarouter.core.data.InteractionEvent;
 import ai.metarouter.core.model.RouterArtifacts;
@@ -174,9 +175,16 @@ class MetaRouterPipelineTest {
             target.promote(target.importVersion(source.latest()));
         }
 
+        // The model's exploration defaults are the server's.
+        MetaRouterModel model = MetaRouterModel.load(saved.toString());
+        assertEquals(ServeConfig.defaults(registry.toString()).build().exploration(), spec(model).strategy());
+        // Both explore flatter than the default here, so that the draws (seeded by the server's event ids, which
+        // differ from run to run) pick various models and the chosen-model comparison tests the seeding.
+        model.setExploration("softmax").setExplorationTau(1.0).setMinPropensity(0.01);
+
         // Over HTTP: every user's feedback first, then the backlog's routes in order.
         Path serveLogs = tmp.resolve("serve-logs");
-        ServeConfig config = ServeTestKit.config(registry).logDir(serveLogs).build();
+        ServeConfig config = ServeTestKit.config(registry).logDir(serveLogs).exploration(new Softmax(1.0, 0.01)).build();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
         List<JsonNode> served = new ArrayList<>();
         try (RouterService service = RouterService.start(config, Clock.systemUTC(), quiet);
@@ -225,7 +233,6 @@ class MetaRouterPipelineTest {
             assertEquals(r.query(), logged.get(i).query());
             replay.add(new MlTestData.Request(logged.get(i).eventId(), r.userId(), r.query(), r.contexts(), r.candidates()));
         }
-        MetaRouterModel model = MetaRouterModel.load(saved.toString());
         Dataset<Row> routed = model.transform(MlTestData.frame(spark, replay));
         Map<String, List<Object>> batch = decisions(routed);
         Set<String> chosen = new HashSet<>();
@@ -290,6 +297,11 @@ class MetaRouterPipelineTest {
         assertEquals("lbfgs", back.trainSettings().optimizer().wireName());
         assertEquals(512, back.trainSettings().trainer().featureSpec().dim());
 
+        // Routing-only Params set on the estimator (inherited by the model) do not concern the log it fits.
+        MetaRouterEstimator routing = new MetaRouterEstimator().setContextsCol("feedback").setPredictionCol("model_choice");
+        List<String> columns = List.of(routing.transformSchema(log.schema()).fieldNames());
+        assertTrue(columns.contains("model_choice") && columns.contains("routed_scores") && !columns.contains("feedback"), columns.toString());
+
         // Defaults are conf/metarouter.conf's train section.
         MetaRouterEstimator defaults = new MetaRouterEstimator();
         assertEquals(MlDefaults.train().getInt("iterations"), defaults.getMaxIter());
@@ -352,6 +364,12 @@ class MetaRouterPipelineTest {
         IllegalArgumentException noOutcomes = assertThrows(IllegalArgumentException.class, () -> e.fit(log));
         assertTrue(noOutcomes.getMessage().contains("outcomesPath is not set"), noOutcomes.getMessage());
         assertNotEquals("", e.getUserCol());
+    }
+
+    /** The exploration settings a model routes with. */
+    static BatchRouter.Spec spec(MetaRouterModel m) {
+        return new BatchRouter.Spec(null, m.getExploration(), m.getExplorationTau(), m.getExplorationEpsilon(), m.getMinPropensity(),
+                m.getMaxContexts(), m.getHandleInvalid());
     }
 
     static void assertTensorsEqual(Map<String, Tensor> expected, Map<String, Tensor> actual) {
