@@ -95,9 +95,7 @@ public final class TrainBenchmark {
     }
 
     private static TrainSettings settings(Config config, int iterations) {
-        Config train = ConfigFactory.parseMap(Map.of("iterations", iterations, "users-per-iteration", 0, "checkpoint-every", 0))
-                .withFallback(config.getConfig("metarouter.train"));
-        return TrainSettings.fromConfig(train, config.getLong("metarouter.seed"));
+        return TrainSettings.fromRoot(config, Map.of("iterations", iterations, "users-per-iteration", 0, "checkpoint-every", 0));
     }
 
     /** The whole job over every user. */

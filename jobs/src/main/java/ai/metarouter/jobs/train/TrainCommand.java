@@ -7,7 +7,6 @@ import ai.metarouter.jobs.cli.FlagSpec;
 import ai.metarouter.jobs.cli.Flags;
 import ai.metarouter.jobs.cli.JobContext;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -109,9 +108,8 @@ public final class TrainCommand implements Command {
         }
         if (flags.has("seed")) overrides.put("seed", flags.getLong("seed", 0));
         if (flags.has("partitions")) overrides.put("partitions", flags.getPositiveInt("partitions", 1));
-        Config train = ConfigFactory.parseMap(overrides).withFallback(config.getConfig("metarouter.train"));
         try {
-            return TrainSettings.fromConfig(train, config.getLong("metarouter.seed"));
+            return TrainSettings.fromRoot(config, overrides);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(name() + ": " + e.getMessage());
         }

@@ -114,6 +114,17 @@ public record TrainSettings(TrainerConfig trainer, Optimizer optimizer, UserCap.
         }
     }
 
+    /**
+     * {@code metarouter.train} of a full configuration {@code root} with {@code overrides} laid
+     * over it (keys of {@code metarouter.train}, nested ones as dotted paths such as
+     * {@code "adam.learning-rate"}); the seed defaults to {@code metarouter.seed}. What the
+     * {@code train} command does with its flags and the MLlib estimator with its Params.
+     */
+    public static TrainSettings fromRoot(Config root, Map<String, ?> overrides) {
+        Config train = ConfigFactory.parseMap(overrides).withFallback(root.getConfig("metarouter.train"));
+        return fromConfig(train, root.getLong("metarouter.seed"));
+    }
+
     /** Rebuilds settings from {@link #toMap()}'s form. */
     public static TrainSettings fromMap(Map<String, ?> map) {
         Config c = ConfigFactory.parseMap(map);

@@ -22,15 +22,15 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /** Small real data for the train tests: a synthetic outcome dataset and simulated logs, written as the jobs write them. */
-final class TrainTestData {
+public final class TrainTestData {
     /** 300 queries x 5 models. */
-    static final SyntheticBenchmark.Dataset DATA =
+    public static final SyntheticBenchmark.Dataset DATA =
             SyntheticBenchmark.generate(SyntheticBenchmark.Config.defaults(5).withQueries(300).withModels(5));
 
     private TrainTestData() {}
 
     /** Writes {@link #DATA} as an outcome dataset directory. */
-    static void writeOutcomes(SparkSession spark, Path dir) {
+    public static void writeOutcomes(SparkSession spark, Path dir) {
         OutcomeTable table = DATA.outcomes();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < table.numQueries(); i++) {
@@ -45,7 +45,7 @@ final class TrainTestData {
     }
 
     /** Simulates {@code users} ID users with the given events per user into a log directory. */
-    static void simulate(SparkSession spark, Path out, int users, int preferences, int routes, long seed) {
+    public static void simulate(SparkSession spark, Path out, int users, int preferences, int routes, long seed) {
         UserSimulator.Config events = UserSimulator.Config.defaults().withEvents(preferences, routes)
                 .withDates(LocalDate.of(2025, 3, 1), 4);
         SimulationSpec spec = new SimulationSpec(users, UserSplit.ID, seed, events, ProfileDistribution.Config.defaults(), 2);
@@ -53,7 +53,7 @@ final class TrainTestData {
     }
 
     /** Small, fast training settings: the shipped defaults with {@code overrides} (keys of metarouter.train). */
-    static TrainSettings settings(Map<String, Object> overrides) {
+    public static TrainSettings settings(Map<String, Object> overrides) {
         Config defaults = ConfigFactory.parseResources("metarouter-conf/metarouter.conf").resolve().getConfig("metarouter.train");
         Config small = ConfigFactory.parseMap(Map.of(
                 "features.dim", 512,
