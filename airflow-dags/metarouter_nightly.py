@@ -50,6 +50,15 @@ SPARK_OPTIONS = {
     "verbose": False,
 }
 
+
+
+def spark_step(task_id: str, application_args: str, **kwargs) -> SparkSubmitOperator:
+    """One `metarouter <command>` through spark-submit; application_args renders to the command
+    builder's list (the DAG renders templates as native objects)."""
+    return SparkSubmitOperator(task_id=task_id, name=f"metarouter-{task_id}-{{{{ ds }}}}",
+                               application_args=application_args, **SPARK_OPTIONS, **kwargs)
+
+
 params = {
     "registry": Param(env("METAROUTER_REGISTRY", ""), type="string", description="artifact registry URI"),
     "outcomes": Param(env("METAROUTER_OUTCOMES", ""), type="string", description="outcome dataset directory"),
@@ -120,48 +129,18 @@ with DAG(
         timeout=WAIT_TIMEOUT,
         retries=0,
     )
-    ingest = SparkSubmitOperator(
-        task_id=runtime.INGEST_TASK,
-        name="metarouter-ingest-{{ ds }}",
-        application_args="{{ mr.ingest(params, ds) }}",
-        **SPARK_OPTIONS,
-    )
-    train = SparkSubmitOperator(
-        task_id="train",
-        name="metarouter-train-{{ ds }}",
-        application_args="{{ mr.train(params, ds) }}",
-        **SPARK_OPTIONS,
-    )
+    ingest = spark_step(runtime.INGEST_TASK, "{{ mr.ingest(params, ds) }}")
+    train = spark_step("train", "{{ mr.train(params, ds) }}")
     candidate_version = PythonOperator(
         task_id=runtime.CANDIDATE_VERSION_TASK,
         python_callable=runtime.candidate_version,
     )
-    evaluate_candidate = SparkSubmitOperator(
-        task_id="evaluate_candidate",
-        name="metarouter-evaluate-candidate-{{ ds }}",
-        application_args="{{ mr.evaluate_candidate(params, ds, ti.xcom_pull(task_ids='candidate_version')) }}",
-        **SPARK_OPTIONS,
-    )
-    evaluate_current = SparkSubmitOperator(
-        task_id="evaluate_current",
-        name="metarouter-evaluate-current-{{ ds }}",
-        application_args="{{ mr.evaluate_current(params, ds) }}",
-        **SPARK_OPTIONS,
-    )
-    gate = SparkSubmitOperator(
-        task_id=runtime.GATE_TASK,
-        name="metarouter-gate-{{ ds }}",
-        application_args="{{ mr.gate(params, ds) }}",
-        # A rejection is a decision, not a transient fault: retrying cannot change it.
-        retries=0,
-        **SPARK_OPTIONS,
-    )
-    promote = SparkSubmitOperator(
-        task_id="promote",
-        name="metarouter-promote-{{ ds }}",
-        application_args="{{ mr.promote(params, ti.xcom_pull(task_ids='candidate_version')) }}",
-        **SPARK_OPTIONS,
-    )
+    evaluate_candidate = spark_step(
+        "evaluate_candidate", "{{ mr.evaluate_candidate(params, ds, ti.xcom_pull(task_ids='candidate_version')) }}")
+    evaluate_current = spark_step("evaluate_current", "{{ mr.evaluate_current(params, ds) }}")
+    # A rejection is a decision, not a transient fault: retrying cannot change it.
+    gate = spark_step(runtime.GATE_TASK, "{{ mr.gate(params, ds) }}", retries=0)
+    promote = spark_step("promote", "{{ mr.promote(params, ti.xcom_pull(task_ids='candidate_version')) }}")
     self_check = PythonOperator(
         task_id="self_check",
         python_callable=runtime.self_check,
