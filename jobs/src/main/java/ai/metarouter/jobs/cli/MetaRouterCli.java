@@ -29,6 +29,7 @@ public final class MetaRouterCli {
         all.add(new ai.metarouter.jobs.ingest.IngestCommand());
         all.add(new ai.metarouter.jobs.train.TrainCommand());
         all.add(new ai.metarouter.jobs.evaluate.EvaluateCommand());
+        all.add(new ai.metarouter.jobs.gate.GateCommand());
         all.add(new ai.metarouter.jobs.registry.PromoteCommand());
         all.add(new ai.metarouter.jobs.registry.ExportCommand());
         all.add(new ai.metarouter.jobs.registry.VersionsCommand());

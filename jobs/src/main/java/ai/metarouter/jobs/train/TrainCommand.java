@@ -6,6 +6,7 @@ import ai.metarouter.jobs.cli.Command;
 import ai.metarouter.jobs.cli.FlagSpec;
 import ai.metarouter.jobs.cli.Flags;
 import ai.metarouter.jobs.cli.JobContext;
+import ai.metarouter.jobs.io.HadoopFiles;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,10 +20,10 @@ import java.util.Map;
 /**
  * {@code metarouter train --logs <dir> --outcomes <dir> --registry <uri> [--warm-start latest]
  * [--conf <file>] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--optimizer adam|lbfgs] [--iterations N]
- * [--checkpoint-dir <uri>] [--seed S] [--partitions P]}: distributed meta-training
- * ({@link TrainJob}); prints the new version number on stdout and nothing else. Defaults come
- * from {@code metarouter.train}; flags win. A killed run started again with the same flags
- * resumes from its last checkpoint.
+ * [--checkpoint-dir <uri>] [--seed S] [--partitions P] [--version-file <file>]}: distributed
+ * meta-training ({@link TrainJob}); prints the new version number on stdout and nothing else (and
+ * writes it to {@code --version-file} when given). Defaults come from {@code metarouter.train};
+ * flags win. A killed run started again with the same flags resumes from its last checkpoint.
  */
 public final class TrainCommand implements Command {
     private final PrintStream out;
@@ -59,7 +60,8 @@ public final class TrainCommand implements Command {
                 FlagSpec.optional("iterations", "<N>", "outer iterations (default metarouter.train.iterations)"),
                 FlagSpec.optional("checkpoint-dir", "<uri>", "checkpoint directory (default <registry>/_checkpoints/train-<fingerprint>)"),
                 FlagSpec.optional("seed", "<S>", "seed of initialisation, sampling and noise (default metarouter.seed)"),
-                FlagSpec.optional("partitions", "<P>", "Spark partitions of the per-user tasks (default: automatic)"));
+                FlagSpec.optional("partitions", "<P>", "Spark partitions of the per-user tasks (default: automatic)"),
+                FlagSpec.optional("version-file", "<file>", "also write the new version number to this file (for schedulers: no log parsing)"));
     }
 
     @Override
@@ -95,6 +97,17 @@ public final class TrainCommand implements Command {
         PrintStream stdout = out != null ? out : System.out;
         stdout.println(result.version());
         stdout.flush();
+        if (flags.has("version-file")) writeVersionFile(flags.get("version-file"), result.version());
+    }
+
+    /** The published version, one line; written after publishing, so the file never names a missing version. */
+    private static void writeVersionFile(String uri, int version) {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        try {
+            HadoopFiles.writeUtf8(hadoop, HadoopFiles.qualify(hadoop, uri), version + "\n");
+        } catch (UncheckedIOException e) {
+            throw CliException.failure("published v" + version + " but --version-file: " + e.getMessage());
+        }
     }
 
     /** {@code metarouter.train} with the flags laid over it. */

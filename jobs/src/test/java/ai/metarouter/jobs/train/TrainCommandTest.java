@@ -137,12 +137,14 @@ class TrainCommandTest {
             assertEquals(1.0, Arrays.stream(d.probabilities()).sum(), 1e-12);
         }
 
-        // Warm start from LATEST after promoting v1.
+        // Warm start from LATEST after promoting v1; the version also goes to --version-file (what schedulers read).
         assertEquals(0, cli("promote", "--registry", registry.toString(), "--version", "1").exitCode());
+        Path versionFile = tmp.resolve("run").resolve("candidate-version");
         Run warm = cli("train", "--logs", sim.toString(), "--outcomes", bench.toString(), "--registry", registry.toString(),
-                "--warm-start", "latest", "--iterations", "2", "--optimizer", "lbfgs");
+                "--warm-start", "latest", "--iterations", "2", "--optimizer", "lbfgs", "--version-file", versionFile.toString());
         assertEquals(0, warm.exitCode(), warm.stderr());
         assertEquals("2\n", warm.stdout());
+        assertEquals("2\n", Files.readString(versionFile));
         assertTrue(warm.stderr().contains("warm start from"), warm.stderr());
         try (ArtifactRegistry reg = ArtifactRegistry.open(registry.toString())) {
             Manifest m2 = reg.load(2).manifest();
