@@ -33,15 +33,15 @@ public record ObjectiveConfig(double ipsWeight, double entropyWeight, double pai
     }
 
     /**
-     * The defaults, chosen by measurement (ReferenceTrainerLearnsTest on the synthetic benchmark with
-     * simulated users): no IPS term, entropy 0.01, comparison log-likelihood 1, scale-free pi and LL,
-     * comparisons-only contexts, kMax 16, exact gradient. With the default (held-out-tuned) outcome
-     * predictor, the spec's weights ({@link #specDefaults()}, w_ips 1) made PGC worse than the
-     * seeded initialisation in every configuration tried (temperatures 0.01 to 2, plain and
-     * scale-free policy, 400 and 3,000 training users): with ~16 uniformly logged route events per
-     * user the IPS value's noise is larger than the whole personalisation gap (about 0.01 utility
-     * on the synthetic benchmark), and Adam turns that noise into drift of the meta-parameters.
-     * Comparisons-only contexts during training gave the best routing from mixed log contexts.
+     * The defaults, chosen by measurement: no IPS term, entropy 0.01, comparison log-likelihood 1,
+     * scale-free pi and LL, comparisons-only contexts, kMax 16, exact gradient. The IPS value term's
+     * worth depends on how large the personalisation gap is next to the noise of ~16 logged route
+     * events per user. On the synthetic benchmark (gap about 0.01 utility) it made PGC worse with
+     * both inner loops (ReferenceTrainerLearnsTest, Newton MAP: comparison contexts PGC@6 0.43
+     * untrained, 0.35 trained without IPS, 0.19 with w_ips 1); on RouterBench (gap 0.048 ID,
+     * 0.255 OOD) it doubled ID PGC@6 (0.148 to 0.264), so {@code conf/routerbench.conf} turns it
+     * on there. Comparisons-only contexts during training gave the best routing from mixed log
+     * contexts.
      */
     public static ObjectiveConfig defaults() {
         return new ObjectiveConfig(0.0, 0.01, 1.0, 20.0, true, 16, 0.0, 0.0, 0.0, 1.0, true, false);
