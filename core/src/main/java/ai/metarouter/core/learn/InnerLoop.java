@@ -203,7 +203,7 @@ public final class InnerLoop {
     }
 
     /** Solves {@code m x = b} in place of b for a symmetric positive definite m (destroys m). */
-    static void choleskySolve(double[] m, double[] b, int d) {
+    public static void choleskySolve(double[] m, double[] b, int d) {
         for (int j = 0; j < d; j++) {
             double s = m[j * d + j];
             for (int k = 0; k < j; k++) s -= m[j * d + k] * m[j * d + k];

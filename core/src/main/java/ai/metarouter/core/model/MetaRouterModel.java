@@ -85,6 +85,23 @@ public final class MetaRouterModel {
     }
 
     /**
+     * The Laplace posterior of a user's theta after this feedback: mean = {@link #adapt}'s theta',
+     * covariance = the inverse Hessian of the inner loop's loss at theta' (prior precision rho plus
+     * the comparisons' and rewards' curvature).
+     */
+    public PreferencePosterior posterior(List<? extends Feedback> contexts) {
+        return posterior(FeedbackContexts.of(contexts, basis, costScale));
+    }
+
+    public PreferencePosterior posterior(FeedbackContexts ctx) {
+        double[] theta = adapt(ctx).theta();
+        int d = theta.length;
+        double[] precision = new double[d * d];
+        innerLoop.hessian(theta, rho, ctx, precision);
+        return PreferencePosterior.fromPrecision(theta, precision);
+    }
+
+    /**
      * The softmax temperature, in score units, of the policy meta-training optimised for this
      * user: {@code tau |theta'|} with normalised policy scores, else {@code tau}. Serving that wants
      * to explore like the training policy uses {@code new Softmax(policyTemperature(u), pMin)}.

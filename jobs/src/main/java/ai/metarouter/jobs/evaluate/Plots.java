@@ -23,16 +23,27 @@ public final class Plots {
     }
 
     private static final List<Policy> CURVE_POLICIES = List.of(Policy.METAROUTER, Policy.PER_USER_FIT, Policy.LINUCB, Policy.THOMPSON,
-            Policy.METAROUTER_NO_ENCODER, Policy.METAROUTER_NO_INNER_LOOP, Policy.METAROUTER_NO_META_TRAINING, Policy.BAYES_ID_PRIOR);
+            Policy.METAROUTER_NO_ENCODER, Policy.METAROUTER_NO_INNER_LOOP, Policy.METAROUTER_NO_META_TRAINING, Policy.BAYES_ID_PRIOR,
+            Policy.METAROUTER_ACTIVE, Policy.BAYES_ID_PRIOR_ACTIVE);
     private static final List<Policy> LEVEL_POLICIES = List.of(Policy.KNOWN_PREFERENCE, Policy.POPULATION, Policy.BEST_SINGLE,
             Policy.STRONGEST, Policy.CHEAPEST, Policy.RANDOM);
 
     private Plots() {}
 
+    /** The x axis of the k plots is log2(k+1); its title says where each evaluated k sits. */
+    static String kAxisTitle(int[] ks) {
+        StringBuilder at = new StringBuilder();
+        for (int k : ks) {
+            if (at.length() > 0) at.append(", ");
+            at.append("k=").append(k).append(" at ").append(String.format(java.util.Locale.ROOT, "%.2f", Math.log(k + 1) / Math.log(2)));
+        }
+        return "log2(k+1), k = feedback contexts   (" + at + ")";
+    }
+
     /** Utility vs k for one split: learning policies as curves, k-independent ones as flat lines. */
     public static void utilityVsK(EvaluationResult r, String split, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(560).title("Utility vs feedback contexts k (" + split.toUpperCase() + " users)")
-                .xAxisTitle("k (feedback contexts; x axis is log2(k+1))").yAxisTitle("mean realised utility per query").build();
+                .xAxisTitle(kAxisTitle(r.settings().ks())).yAxisTitle("mean realised utility per query").build();
         style(chart);
         int[] ks = r.settings().ks();
         double[] x = new double[ks.length];
@@ -45,7 +56,7 @@ public final class Plots {
     /** PGC vs k for the learning policies, ID and OOD. */
     public static void pgcVsK(EvaluationResult r, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(560).title("Personalisation gap closed vs k (y clipped to [-1.5, 1.2])")
-                .xAxisTitle("log2(k+1)   (k = 0, 1, 2, 4, 6, 8, 16, 32 at 0, 1, 1.58, 2.32, 2.81, 3.17, 4.09, 5.04)")
+                .xAxisTitle(kAxisTitle(r.settings().ks()))
                 .yAxisTitle("PGC (0 = population router, 1 = known preference)").build();
         style(chart);
         // Bandits from scratch start far below 0 at tiny k; clipping keeps the region that matters readable.
@@ -55,8 +66,9 @@ public final class Plots {
         double[] x = new double[ks.length];
         for (int i = 0; i < ks.length; i++) x[i] = Math.log(ks[i] + 1) / Math.log(2);
         for (String split : MetricsJson.SPLITS) {
-            for (Policy p : List.of(Policy.METAROUTER, Policy.PER_USER_FIT, Policy.LINUCB, Policy.BAYES_ID_PRIOR)) {
-                if (p == Policy.BAYES_ID_PRIOR && !split.equals("id")) continue;
+            for (Policy p : List.of(Policy.METAROUTER, Policy.PER_USER_FIT, Policy.LINUCB, Policy.BAYES_ID_PRIOR, Policy.METAROUTER_ACTIVE,
+                    Policy.BAYES_ID_PRIOR_ACTIVE)) {
+                if ((p == Policy.BAYES_ID_PRIOR || p == Policy.BAYES_ID_PRIOR_ACTIVE) && !split.equals("id")) continue;
                 double[] y = new double[ks.length];
                 double[] e = new double[ks.length];
                 boolean any = false;

@@ -43,7 +43,24 @@ public enum Policy {
      * predictor. For ID users no router that only sees these k comparisons does better on average,
      * so it is the information ceiling of PGC(k) at this k (with this predictor).
      */
-    BAYES_ID_PRIOR;
+    BAYES_ID_PRIOR,
+    /**
+     * MetaRouter with ACTIVE elicitation: the same artifact, but the k comparisons are the ones its
+     * {@code ComparisonPlanner} asks for (one at a time, each chosen on the posterior after the
+     * previous answers) among the user's kMax context queries and every pair of pool models,
+     * instead of random pairs. The user answers as in the random protocol (Bradley-Terry on the
+     * true outcomes and utility).
+     */
+    METAROUTER_ACTIVE,
+    /** per_user_fit on MetaRouter's actively chosen comparisons (same contexts as metarouter_active). */
+    PER_USER_FIT_ACTIVE,
+    /** bayes_id_prior on MetaRouter's actively chosen comparisons: the ceiling for those contexts (ID users). */
+    BAYES_ID_PRIOR_ACTIVE;
+
+    /** Whether the policy sees the actively elicited contexts instead of the random ones. */
+    public boolean active() {
+        return this == METAROUTER_ACTIVE || this == PER_USER_FIT_ACTIVE || this == BAYES_ID_PRIOR_ACTIVE;
+    }
 
     /** The JSON name, e.g. {@code known_preference}. */
     public String wireName() {
@@ -54,7 +71,7 @@ public enum Policy {
     public boolean dependsOnK() {
         return switch (this) {
             case PER_USER_FIT, LINUCB, THOMPSON, METAROUTER, METAROUTER_NO_ENCODER, METAROUTER_NO_INNER_LOOP,
-                 METAROUTER_NO_META_TRAINING, BAYES_ID_PRIOR -> true;
+                 METAROUTER_NO_META_TRAINING, BAYES_ID_PRIOR, METAROUTER_ACTIVE, PER_USER_FIT_ACTIVE, BAYES_ID_PRIOR_ACTIVE -> true;
             default -> false;
         };
     }

@@ -2,10 +2,13 @@ package ai.metarouter.jobs.evaluate;
 
 import ai.metarouter.core.data.CostScale;
 import ai.metarouter.core.data.Feedback;
+import ai.metarouter.core.data.Outcome;
+import ai.metarouter.core.elicit.ComparisonPlanner;
 import ai.metarouter.core.data.UtilityProfile;
 import ai.metarouter.core.model.MetaRouterModel;
 import ai.metarouter.core.model.UtilityBasis;
 import ai.metarouter.core.sim.Seeds;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +63,7 @@ public final class UserEvaluator {
         Map<String, double[]> metaTheta = new HashMap<>();
         Map<Integer, double[]> known = new HashMap<>();
         int d = routers.model(0).basis().dimension();
+        List<Feedback.Pairwise> active = null;
 
         for (int v = 0; v < variants.size(); v++) {
             PoolVariant variant = variants.get(v);
@@ -95,6 +99,9 @@ public final class UserEvaluator {
             Map<Integer, double[]> ucb = policies.contains(Policy.LINUCB) ? banditMeans(user, variant, pool, profile, qh, ch, basis, ks, false) : Map.of();
             Map<Integer, double[]> ts = policies.contains(Policy.THOMPSON) ? banditMeans(user, variant, pool, profile, qh, ch, basis, ks, true) : Map.of();
 
+            if (variant.isMain() && active == null) active = activeContexts(user, router, pool, qh, cu, ks[ks.length - 1]);
+            List<Feedback.Pairwise> activeAll = active;
+
             for (Policy p : policies) {
                 for (int k : ks) {
                     int slot = layout.indexOf(v, p, k);
@@ -112,6 +119,13 @@ public final class UserEvaluator {
                                 double[] pr = settings.idPrior();
                                 return PreferenceFit.theta(PreferenceFit.posteriorMeanLambda(diff[0], diff[1], k, pr[0], pr[1], pr[2], pr[3]), d);
                             });
+                            case METAROUTER_ACTIVE -> router.adapt(activeAll.subList(0, Math.min(k, activeAll.size()))).theta();
+                            case PER_USER_FIT_ACTIVE -> PreferenceFit.theta(PreferenceFit.fitLambda(activeAll.subList(0, Math.min(k, activeAll.size())), router.costScale()), d);
+                            case BAYES_ID_PRIOR_ACTIVE -> {
+                                double[][] diff = PreferenceFit.differences(activeAll.subList(0, Math.min(k, activeAll.size())), router.costScale());
+                                double[] pr = settings.idPrior();
+                                yield PreferenceFit.theta(PreferenceFit.posteriorMeanLambda(diff[0], diff[1], k, pr[0], pr[1], pr[2], pr[3]), d);
+                            }
                             case METAROUTER -> m == 0 ? metaTheta.computeIfAbsent(p + "@" + k, key -> routers.theta(p, ctx(contexts, user, k)))
                                     : router.adapt(ctx(contexts, user, k)).theta();
                             default -> metaTheta.computeIfAbsent(p + "@" + k, key -> routers.theta(p, ctx(contexts, user, k)));
@@ -130,6 +144,47 @@ public final class UserEvaluator {
 
     private List<Feedback.Pairwise> ctx(Map<Integer, List<Feedback.Pairwise>> cache, EvalUser user, int k) {
         return cache.computeIfAbsent(k, kk -> user.contexts(kk, panel));
+    }
+
+    /**
+     * The comparisons MetaRouter asks this user for, in order (kMax of them; the first k are "k
+     * active contexts", nested by construction). Candidates: every pair of pool models measured on
+     * each of the user's context queries (the queries the random protocol draws its pairs from),
+     * described to the planner by the predictor's q^ and cost, never by the true outcomes. Each
+     * step takes the candidate with the most expected information under the posterior after the
+     * previous answers; the user answers on the true outcomes with the Bradley-Terry model of
+     * the random protocol (seeded per user). A (query, pair) is asked at most once.
+     */
+    List<Feedback.Pairwise> activeContexts(EvalUser user, MetaRouterModel router, boolean[] pool, double[] qh, double[] cu, int kMax) {
+        UtilityProfile profile = user.utility();
+        int[] ctxRows = Arrays.stream(user.ctxRow()).distinct().toArray();
+        List<int[]> keys = new ArrayList<>();
+        List<ComparisonPlanner.Candidate> candidates = new ArrayList<>();
+        for (int row : ctxRows) {
+            for (int a = 0; a < nA; a++) {
+                if (!pool[a] || Double.isNaN(qh[row * nA + a]) || Double.isNaN(panel.quality(row, a))) continue;
+                for (int b = a + 1; b < nA; b++) {
+                    if (!pool[b] || Double.isNaN(qh[row * nA + b]) || Double.isNaN(panel.quality(row, b))) continue;
+                    keys.add(new int[] {row, a, b});
+                    candidates.add(ComparisonPlanner.candidate(router.basis(), router.costScale(), panel.binaryQuality(),
+                            qh[row * nA + a], cu[row * nA + a], qh[row * nA + b], cu[row * nA + b]));
+                }
+            }
+        }
+        SplittableRandom rng = Seeds.random(settings.seed(), "active", user.userId());
+        List<Feedback.Pairwise> out = new ArrayList<>(kMax);
+        for (int t = 0; t < kMax && !candidates.isEmpty(); t++) {
+            ComparisonPlanner.Choice choice = ComparisonPlanner.choose(router.posterior(out), candidates);
+            int[] key = keys.remove(choice.index());
+            candidates.remove(choice.index());
+            int row = key[0];
+            Outcome a = new Outcome(panel.arms().get(key[1]), panel.quality(row, key[1]), panel.cost(row, key[1]));
+            Outcome b = new Outcome(panel.arms().get(key[2]), panel.quality(row, key[2]), panel.cost(row, key[2]));
+            double pA = Seeds.sigmoid(user.beta() * (profile.utility(a.quality(), a.costUsd(), scale)
+                    - profile.utility(b.quality(), b.costUsd(), scale)));
+            out.add(new Feedback.Pairwise("row-" + row, a, b, rng.nextDouble() < pA));
+        }
+        return out;
     }
 
     /** E[U | q^, c^] of every (scored query, arm); NaN-predicted arms get -inf (never chosen). */

@@ -123,6 +123,71 @@ class PoliciesTest {
         }
     }
 
+    /** The user's first k actively elicited comparisons over the whole pool. */
+    private static List<Feedback.Pairwise> active(EvalUser u, int k) {
+        QueryPanel.Predictions pred = world.panel.predictions().get(0);
+        boolean[] pool = new boolean[world.panel.numArms()];
+        java.util.Arrays.fill(pool, true);
+        return world.evaluator().activeContexts(u, world.model, pool, pred.qualityHat(), pred.costUsdHat(), k);
+    }
+
+    @Test
+    void activeElicitationAsksDistinctComparisonsAnsweredOnTheTrueOutcomes() {
+        ResultLayout layout = world.layout();
+        int kMax = world.settings.ks()[world.settings.ks().length - 1];
+        for (EvalUser u : world.users) {
+            List<Feedback.Pairwise> active = active(u, kMax);
+            assertEquals(active, active(u, kMax), "deterministic");
+            java.util.Set<String> asked = new java.util.HashSet<>();
+            java.util.Set<Integer> rows = new java.util.HashSet<>();
+            for (int r : u.ctxRow()) rows.add(r);
+            for (Feedback.Pairwise c : active) {
+                int row = Integer.parseInt(c.query().substring("row-".length()));
+                assertTrue(rows.contains(row), "asked about a query outside the user's context queries: " + row);
+                int a = world.panel.arms().indexOf(c.a().model());
+                int b = world.panel.arms().indexOf(c.b().model());
+                assertTrue(a < b, "pairs are presented in arm order");
+                assertTrue(asked.add(row + ":" + a + ":" + b), "asked twice: " + row + ":" + a + ":" + b);
+                assertEquals(world.panel.quality(row, a), c.a().quality(), 0.0);
+                assertEquals(world.panel.cost(row, b), c.b().costUsd(), 0.0);
+            }
+            // With no comparisons asked yet the two protocols are the same router.
+            UserResult r = results.get(world.users.indexOf(u));
+            assertEquals(r.utility()[layout.indexOf(0, Policy.METAROUTER, 0)], r.utility()[layout.indexOf(0, Policy.METAROUTER_ACTIVE, 0)], 0.0);
+            assertEquals(r.utility()[layout.indexOf(0, Policy.PER_USER_FIT, 0)], r.utility()[layout.indexOf(0, Policy.PER_USER_FIT_ACTIVE, 0)], 0.0);
+        }
+    }
+
+    @Test
+    void activeElicitationChoosesTheMostInformativeFirstComparison() {
+        EvalUser u = world.users.get(0);
+        Feedback.Pairwise first = active(u, 1).get(0);
+        QueryPanel.Predictions pred = world.panel.predictions().get(0);
+        ai.metarouter.core.model.PreferencePosterior prior = world.model.posterior(List.of());
+        int nA = world.panel.numArms();
+        double[] qh = pred.qualityHat();
+        double[] cu = pred.costUsdHat();
+        double best = 0;
+        double chosen = Double.NaN;
+        for (int row : u.ctxRow()) {
+            for (int a = 0; a < nA; a++) {
+                for (int b = a + 1; b < nA; b++) {
+                    if (Double.isNaN(qh[row * nA + a]) || Double.isNaN(qh[row * nA + b])) continue;
+                    double info = ai.metarouter.core.elicit.ComparisonPlanner.expectedInformation(prior,
+                            ai.metarouter.core.elicit.ComparisonPlanner.candidate(world.model.basis(), world.model.costScale(),
+                                    world.panel.binaryQuality(), qh[row * nA + a], cu[row * nA + a], qh[row * nA + b], cu[row * nA + b]));
+                    best = Math.max(best, info);
+                    if (first.query().equals("row-" + row) && first.a().model().equals(world.panel.arms().get(a))
+                            && first.b().model().equals(world.panel.arms().get(b))) {
+                        chosen = info;
+                    }
+                }
+            }
+        }
+        assertTrue(best > 0, "some comparison must be informative");
+        assertEquals(best, chosen, 0.0);
+    }
+
     @Test
     void routersThetaIsTheServingModelsAdaptation() {
         Routers routers = new Routers(world.payloads, world.settings);
