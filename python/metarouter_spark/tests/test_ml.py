@@ -160,5 +160,10 @@ def test_fit_in_a_pipeline_route_save_load_and_route_the_same(spark, world, fitt
     assert _values(direct) == _values(model)
     assert _routed(direct, backlog) == routed
 
+    # A version directory holds the artifact without MLlib's Params: set them again, same decisions.
+    version = MetaRouterModel.load(os.path.join(stage_dir, "v1"))
+    version.setExplorationTau(0.5).setMinPropensity(0.02).setMaxContexts(32)
+    assert _routed(version, backlog) == routed
+
     with pytest.raises(ValueError, match=r"exploration = 'boltzmann' is invalid"):
         direct.setExploration("boltzmann")
