@@ -190,7 +190,7 @@ public final class EvaluateCommand implements Command {
         }
         facts.put("total_seconds", round((System.nanoTime() - t0) / 1e9));
         EvaluationResult result = new EvaluationResult(version, cells, built.variants(), settings, arms, facts, offPolicy,
-                Aggregation.comparisons(results, layout, built.variants(), settings));
+                Aggregation.comparisons(results, layout, built.variants(), settings), EqualQualityCost.armPoints(panel));
         writeReport(result, predictorReport, flags.get("report"), overwrite, hadoop);
         context.progress("wrote %s", flags.get("report"));
         System.out.print(ReportWriter.headline(result));

@@ -82,6 +82,8 @@ public final class ReportWriter {
             md.append('\n');
         }
 
+        md.append(costAtEqualQuality(r, hk));
+
         md.append("## OOD families: PGC at k = ").append(hk).append("\n\n| family | users | denominator | metarouter | per_user_fit | linucb |\n")
                 .append("| --- | --- | --- | --- | --- | --- |\n");
         for (String f : r.oodFamilies()) {
@@ -177,6 +179,36 @@ public final class ReportWriter {
             }
         }
         return md.append('\n').toString();
+    }
+
+    /** Policies of the cost-at-equal-quality table, in order. */
+    static final List<Policy> EQUAL_QUALITY_POLICIES = List.of(Policy.METAROUTER, Policy.METAROUTER_ACTIVE, Policy.PER_USER_FIT,
+            Policy.POPULATION, Policy.KNOWN_PREFERENCE, Policy.BEST_SINGLE, Policy.ORACLE);
+
+    /** Each policy's mean quality and cost against what the same quality costs with single models (EqualQualityCost). */
+    static String costAtEqualQuality(EvaluationResult r, int k) {
+        StringBuilder md = new StringBuilder("## Cost at equal quality (k = ").append(k).append(")\n\n");
+        md.append("The reference is the single-model frontier: the cheapest mix of single models (a share of the queries to each) ")
+                .append("with the same mean quality over the scored queries. saving = 1 - cost / frontier cost (negative: dearer); ")
+                .append("n/a: no mix of single models reaches that quality. Computed from the split means.\n\n");
+        md.append("| policy | split | quality | cost_usd | frontier cost at that quality | saving |\n| --- | --- | --- | --- | --- | --- |\n");
+        for (String split : MetricsJson.SPLITS) {
+            for (Policy p : EQUAL_QUALITY_POLICIES) {
+                Aggregation.Cell c = r.cell(0, p, k, split);
+                if (c == null) continue;
+                double ref = EqualQualityCost.frontierCost(r.armPoints(), c.quality());
+                double saving = EqualQualityCost.saving(r.armPoints(), c.quality(), c.costUsd());
+                md.append("| ").append(p.wireName()).append(" | ").append(split).append(" | ").append(fmt(c.quality(), 4)).append(" | ")
+                        .append(fmt(c.costUsd(), 6)).append(" | ").append(fmt(ref, 6)).append(" | ")
+                        .append(Double.isNaN(saving) ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", 100 * saving)).append(" |\n");
+            }
+        }
+        md.append("\nSingle models (mean over the scored queries): ");
+        List<String> pts = new ArrayList<>();
+        for (EqualQualityCost.ArmPoint a : r.armPoints()) {
+            pts.add(a.arm() + " " + fmt(a.quality(), 3) + " / $" + fmt(a.costUsd(), 6));
+        }
+        return md.append(String.join(", ", pts)).append(".\n\n").toString();
     }
 
     /** Which router/pool a sweep variant is compared with: drop vs drop_retrained when present, else the full pool. */
