@@ -3,8 +3,10 @@ package ai.metarouter.core.elicit;
 import ai.metarouter.core.data.CostScale;
 import ai.metarouter.core.model.PreferencePosterior;
 import ai.metarouter.core.model.UtilityBasis;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Chooses the comparison whose answer tells the router most about a user (Bayesian active
@@ -138,6 +140,55 @@ public final class ComparisonPlanner {
             }
         }
         return new Choice(best, best < 0 ? 0.0 : bestInfo);
+    }
+
+    /**
+     * A comparison on a grid of queries and arms: show query {@code query}'s answers of arms
+     * {@code a} and {@code b} ({@code a < b}, indices into the caller's arm list).
+     *
+     * @param information its expected information about theta, bits
+     */
+    public record Question(int query, int a, int b, double information) {}
+
+    /** Comparisons not to ask again (arms {@code a < b}). */
+    @FunctionalInterface
+    public interface Asked {
+        Asked NONE = (query, a, b) -> false;
+
+        boolean contains(int query, int a, int b);
+    }
+
+    /**
+     * The most informative comparison among every query and unordered pair of arms, from the
+     * predictor's expectations: {@code qHat[query * arms + arm]} and {@code costUsd[...]} likewise.
+     * Candidates are enumerated by query, then a, then b > a, and {@link #choose} keeps the first of
+     * equals, so ties go to the earliest query and pair. Arms with a NaN q^ (no prediction) and the
+     * comparisons in {@code asked} are left out; empty when nothing is left.
+     */
+    public static Optional<Question> mostInformative(PreferencePosterior posterior, UtilityBasis basis, CostScale scale,
+                                                     boolean binaryQuality, int queries, int arms, double[] qHat, double[] costUsd,
+                                                     Asked asked) {
+        if (qHat.length != queries * arms || costUsd.length != queries * arms) {
+            throw new IllegalArgumentException("predictions must hold " + queries + " x " + arms + " values");
+        }
+        List<int[]> keys = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
+        for (int q = 0; q < queries; q++) {
+            int row = q * arms;
+            for (int a = 0; a < arms; a++) {
+                if (Double.isNaN(qHat[row + a])) continue;
+                for (int b = a + 1; b < arms; b++) {
+                    if (Double.isNaN(qHat[row + b]) || asked.contains(q, a, b)) continue;
+                    keys.add(new int[] {q, a, b});
+                    candidates.add(candidate(basis, scale, binaryQuality, qHat[row + a], costUsd[row + a], qHat[row + b],
+                            costUsd[row + b]));
+                }
+            }
+        }
+        Choice choice = choose(posterior, candidates);
+        if (choice.index() < 0) return Optional.empty();
+        int[] key = keys.get(choice.index());
+        return Optional.of(new Question(key[0], key[1], key[2], choice.information()));
     }
 
     static double binaryEntropyBits(double p) {

@@ -5,7 +5,11 @@ import ai.metarouter.core.bandit.Decision;
 import ai.metarouter.core.data.Feedback;
 import ai.metarouter.core.data.InteractionEvent;
 import ai.metarouter.core.data.Outcome;
+import ai.metarouter.core.elicit.ComparisonPlanner;
+import ai.metarouter.core.featurize.QueryFeatures;
 import ai.metarouter.core.featurize.StableHash;
+import ai.metarouter.core.model.MetaRouterModel;
+import ai.metarouter.core.model.PreferencePosterior;
 import ai.metarouter.core.model.UserState;
 import ai.metarouter.core.serve.log.EventIds;
 import ai.metarouter.core.serve.log.EventLog;
@@ -25,6 +29,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +49,14 @@ import java.util.concurrent.TimeoutException;
  *       decision can be replayed), queue the decision for the event log, return it.</li>
  *   <li>{@link #feedback}: adapt the user's state at once (the next route sees it) and return
  *       when the new state and the feedback's log line are both durable.</li>
+ *   <li>{@link #elicit}: the comparison whose answer would tell the router most about the user
+ *       (active elicitation); a read, not logged.</li>
  *   <li>The served version follows {@code LATEST} ({@link ModelWatcher}); each request uses the
  *       version it read first, so a reload never fails a request.</li>
  * </ul>
  * Validation is here, not in the HTTP layer, so that every client gets the same errors: blank or
  * over-long user ids and queries, empty, repeated or unknown candidates, unknown models in
- * feedback are {@link InvalidRequestException}s.
+ * feedback, malformed elicitation requests are {@link InvalidRequestException}s.
  */
 public final class RouterService implements AutoCloseable {
     /** The {@code policy} of logged route decisions (the evaluation's policy name for this router). */
@@ -192,6 +199,102 @@ public final class RouterService implements AutoCloseable {
         metrics.feedback(kind);
     }
 
+    /**
+     * The most informative comparison to show a user next: the user's Laplace posterior from their
+     * stored feedback (the prior without any), every query (featurised once) x every unordered pair
+     * of candidates described by the predictor's q^ and expected cost, scored and chosen by
+     * {@link ComparisonPlanner#mostInformative}. Deterministic: the same state and request give
+     * the same answer (ties: the first query, then the first pair in candidate order).
+     */
+    public ElicitResult elicit(ElicitRequest request) {
+        ServingVersion version = watcher.current();
+        MetaRouterModel model = version.model();
+        String userId = checkUserId(request.userId());
+        List<String> queries = checkQueries(request.queries());
+        List<String> candidates = request.candidates() == null ? version.armIds() : request.candidates();
+        if (candidates.size() < 2) {
+            throw new InvalidRequestException("candidates must name at least 2 models to compare (omit it to compare all models)");
+        }
+        int[] arms = resolveCandidates(candidates, version);
+        ComparisonPlanner.Asked asked = askedPairs(request.exclude(), queries.size(), candidates, version);
+        ElicitRequest.QualityOutcomes outcomes = request.qualityOutcomes() != null ? request.qualityOutcomes()
+                : ElicitRequest.QualityOutcomes.defaultFor(model.basis());
+
+        List<Feedback> feedback = users.record(userId).map(r -> r.feedback()).orElse(List.of());
+        PreferencePosterior posterior = model.posterior(feedback);
+        int n = arms.length;
+        double[] qHat = new double[queries.size() * n];
+        double[] cost = new double[queries.size() * n];
+        double[] qRow = new double[n];
+        double[] cRow = new double[n];
+        for (int q = 0; q < queries.size(); q++) {
+            QueryFeatures x = model.featurize(queries.get(q));
+            model.predictor().predict(x, arms, qRow, cRow);
+            System.arraycopy(qRow, 0, qHat, q * n, n);
+            System.arraycopy(cRow, 0, cost, q * n, n);
+        }
+        ComparisonPlanner.Question best = ComparisonPlanner.mostInformative(posterior, model.basis(), model.costScale(),
+                outcomes == ElicitRequest.QualityOutcomes.PASS_FAIL, queries.size(), n, qHat, cost, asked)
+                .orElseThrow(() -> new InvalidRequestException("exclude covers every comparison of these queries and candidates; "
+                        + "send other queries or candidates"));
+        int a = best.query() * n + best.a();
+        int b = best.query() * n + best.b();
+        return new ElicitResult(best.query(), queries.get(best.query()), candidates.get(best.a()), candidates.get(best.b()),
+                best.information(), new ElicitResult.Prediction(qHat[a], cost[a]), new ElicitResult.Prediction(qHat[b], cost[b]),
+                feedback.size(), version.version());
+    }
+
+    private List<String> checkQueries(List<String> queries) {
+        if (queries == null || queries.isEmpty()) throw new InvalidRequestException("queries must be a non-empty array of query texts");
+        if (queries.size() > ElicitRequest.MAX_QUERIES) {
+            throw new InvalidRequestException("queries has " + queries.size() + " entries, at most " + ElicitRequest.MAX_QUERIES
+                    + " are allowed");
+        }
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < queries.size(); i++) {
+            String q = queries.get(i);
+            if (q == null) throw new InvalidRequestException("queries[" + i + "] must be a string");
+            if (q.length() > config.maxQueryChars()) {
+                throw new InvalidRequestException("queries[" + i + "] is longer than " + config.maxQueryChars() + " characters");
+            }
+            Integer earlier = first.putIfAbsent(q, i);
+            if (earlier != null) throw new InvalidRequestException("queries[" + i + "] repeats queries[" + earlier + "]; send each query once");
+        }
+        return queries;
+    }
+
+    /** The excluded comparisons as (query, a < b) over candidate positions; a model outside the candidates excludes nothing. */
+    private static ComparisonPlanner.Asked askedPairs(List<ElicitRequest.Asked> exclude, int queries, List<String> candidates,
+                                                      ServingVersion version) {
+        if (exclude.isEmpty()) return ComparisonPlanner.Asked.NONE;
+        if (exclude.size() > ElicitRequest.MAX_EXCLUDE) {
+            throw new InvalidRequestException("exclude has " + exclude.size() + " entries, at most " + ElicitRequest.MAX_EXCLUDE
+                    + " are allowed");
+        }
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < candidates.size(); i++) position.put(candidates.get(i), i);
+        int n = candidates.size();
+        Set<Long> asked = new HashSet<>();
+        for (int i = 0; i < exclude.size(); i++) {
+            ElicitRequest.Asked e = exclude.get(i);
+            if (e == null) throw new InvalidRequestException("exclude[" + i + "] must be an object {query_index, model_a, model_b}");
+            if (e.queryIndex() < 0 || e.queryIndex() >= queries) {
+                throw new InvalidRequestException("exclude[" + i + "].query_index must be in [0, " + (queries - 1) + "], got "
+                        + e.queryIndex());
+            }
+            checkModel(e.modelA(), version, "exclude[" + i + "].model_a");
+            checkModel(e.modelB(), version, "exclude[" + i + "].model_b");
+            if (e.modelA().equals(e.modelB())) {
+                throw new InvalidRequestException("exclude[" + i + "] compares '" + e.modelA() + "' with itself");
+            }
+            Integer pa = position.get(e.modelA());
+            Integer pb = position.get(e.modelB());
+            if (pa == null || pb == null) continue;
+            asked.add(((long) e.queryIndex() * n + Math.min(pa, pb)) * n + Math.max(pa, pb));
+        }
+        return (query, a, b) -> asked.contains(((long) query * n + a) * n + b);
+    }
+
     private void awaitDurable(CompletableFuture<Void> durable) {
         try {
             durable.get(config.durabilityTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -239,8 +342,13 @@ public final class RouterService implements AutoCloseable {
     }
 
     private static void checkModel(Outcome outcome, ServingVersion version, String field) {
-        if (version.armIndex(outcome.model()) < 0) {
-            throw new InvalidRequestException("unknown model in " + field + ": '" + outcome.model() + "' (artifact version "
+        checkModel(outcome.model(), version, field);
+    }
+
+    private static void checkModel(String model, ServingVersion version, String field) {
+        if (model == null) throw new InvalidRequestException(field + " must be a model id (string)");
+        if (version.armIndex(model) < 0) {
+            throw new InvalidRequestException("unknown model in " + field + ": '" + model + "' (artifact version "
                     + version.version() + " knows " + version.armIds() + ")");
         }
     }

@@ -94,16 +94,20 @@ class ComparisonPlannerTest {
         assertThrows(IllegalArgumentException.class, () -> ComparisonPlanner.candidate(BASIS, SCALE, true, Double.NaN, 0.01, 0.5, 0.01));
     }
 
-    @Test
-    void choosesTheComparisonTheRouterCannotPredict() {
+    /** A user who values quality at 1 and cost at -1 per unit of cost scale, somewhat uncertain. */
+    private static PreferencePosterior qualityMinusCost() {
         int d = BASIS.dimension();
         double[] cov = new double[d * d];
         for (int j = 0; j < d; j++) cov[j * d + j] = 0.05;
-        // The user values quality at 1 and cost at -1 per unit of cost scale, somewhat uncertain.
         double[] mean = new double[d];
         mean[UtilityBasis.qualityIndex()] = 1.0;
         mean[UtilityBasis.costIndex()] = -1.0;
-        PreferencePosterior post = new PreferencePosterior(mean, cov);
+        return new PreferencePosterior(mean, cov);
+    }
+
+    @Test
+    void choosesTheComparisonTheRouterCannotPredict() {
+        PreferencePosterior post = qualityMinusCost();
         ComparisonPlanner.Candidate same = ComparisonPlanner.candidate(BASIS, SCALE, false, 0.5, 0.001, 0.5, 0.001);
         // Far better and far cheaper: the answer is predictable.
         ComparisonPlanner.Candidate obvious = ComparisonPlanner.candidate(BASIS, SCALE, false, 1.0, 0.00001, 0.0, 0.1);
@@ -115,5 +119,41 @@ class ComparisonPlannerTest {
         assertEquals(2, choice.index());
         assertTrue(choice.information() > ComparisonPlanner.expectedInformation(post, obvious));
         assertEquals(-1, ComparisonPlanner.choose(post, List.of()).index());
+    }
+
+    @Test
+    void mostInformativeSearchesEveryQueryAndPairAndKeepsTheFirstOfEquals() {
+        PreferencePosterior post = qualityMinusCost();
+        // Two queries x three arms; query 1 repeats query 0's predictions, so every pair ties with its copy.
+        double[] q = {0.9, 0.5, 0.2, 0.9, 0.5, 0.2};
+        double[] c = {0.05, 0.001, 0.00002, 0.05, 0.001, 0.00002};
+        ComparisonPlanner.Question best = ComparisonPlanner.mostInformative(post, BASIS, SCALE, true, 2, 3, q, c,
+                ComparisonPlanner.Asked.NONE).orElseThrow();
+        double bestInfo = -1;
+        int[] expected = null;
+        for (int a = 0; a < 3; a++) {
+            for (int b = a + 1; b < 3; b++) {
+                double info = ComparisonPlanner.expectedInformation(post, ComparisonPlanner.candidate(BASIS, SCALE, true, q[a], c[a], q[b], c[b]));
+                if (info > bestInfo) {
+                    bestInfo = info;
+                    expected = new int[] {a, b};
+                }
+            }
+        }
+        assertEquals(new ComparisonPlanner.Question(0, expected[0], expected[1], bestInfo), best, "the first of equals: query 0");
+        int[] first = expected;
+        ComparisonPlanner.Question next = ComparisonPlanner.mostInformative(post, BASIS, SCALE, true, 2, 3, q, c,
+                (query, a, b) -> query == 0 && a == first[0] && b == first[1]).orElseThrow();
+        assertEquals(new ComparisonPlanner.Question(1, first[0], first[1], bestInfo), next, "asked on query 0: its copy on query 1");
+        // An arm without a prediction takes part in no comparison.
+        double[] unknown = q.clone();
+        unknown[first[0]] = Double.NaN;
+        unknown[3 + first[0]] = Double.NaN;
+        ComparisonPlanner.Question without = ComparisonPlanner.mostInformative(post, BASIS, SCALE, true, 2, 3, unknown, c,
+                ComparisonPlanner.Asked.NONE).orElseThrow();
+        assertTrue(without.a() != first[0] && without.b() != first[0], without.toString());
+        assertTrue(ComparisonPlanner.mostInformative(post, BASIS, SCALE, true, 2, 3, q, c, (query, a, b) -> true).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> ComparisonPlanner.mostInformative(post, BASIS, SCALE, true, 2, 2, q, c,
+                ComparisonPlanner.Asked.NONE));
     }
 }

@@ -51,6 +51,25 @@ public final class ServeTestKit {
                 SyntheticBenchmark.Config.defaults(s).withQueries(spec.queries()).withModels(spec.models())));
     }
 
+    private static MetaRouterModel passFailModel;
+
+    /** model(SEED)'s recipe on pass/fail outcomes: the trainer gives it a utility basis without quality knots. */
+    public static synchronized MetaRouterModel passFailModel() {
+        if (passFailModel == null) {
+            passFailModel = SyntheticArtifacts.small(SEED).withQualityMode(SyntheticBenchmark.QualityMode.BINARY).train();
+        }
+        return passFailModel;
+    }
+
+    /** A registry with passFailModel() published and promoted as version 1. */
+    public static Path passFailRegistry(Path dir) throws IOException {
+        try (ArtifactRegistry r = ArtifactRegistry.open(dir.toString())) {
+            SyntheticArtifacts spec = SyntheticArtifacts.small(SEED).withQualityMode(SyntheticBenchmark.QualityMode.BINARY);
+            r.promote(spec.publish(r, passFailModel()));
+        }
+        return dir;
+    }
+
     /** Publishes model(seed) as the next version of the registry at {@code dir}; returns its number. */
     public static int publish(Path dir, long seed) throws IOException {
         try (ArtifactRegistry r = ArtifactRegistry.open(dir.toString())) {

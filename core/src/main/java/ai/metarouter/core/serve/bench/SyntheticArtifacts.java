@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,8 +34,16 @@ import java.util.Map;
  * @param metaIterations outer meta-training iterations (0 = the untrained meta-parameters)
  * @param users simulated training users (when meta-training)
  * @param seed seed of everything
+ * @param qualityMode graded or pass/fail quality of the synthetic outcomes (pass/fail: the trainer
+ *        drops the utility basis's quality knots)
  */
-public record SyntheticArtifacts(int models, int queries, int outcomeEpochs, int metaIterations, int users, long seed) {
+public record SyntheticArtifacts(int models, int queries, int outcomeEpochs, int metaIterations, int users, long seed,
+                                 SyntheticBenchmark.QualityMode qualityMode) {
+
+    /** Graded quality. */
+    public SyntheticArtifacts(int models, int queries, int outcomeEpochs, int metaIterations, int users, long seed) {
+        this(models, queries, outcomeEpochs, metaIterations, users, seed, SyntheticBenchmark.QualityMode.GRADED);
+    }
 
     /** Small and quick (about a second): what tests serve. */
     public static SyntheticArtifacts small(long seed) {
@@ -42,17 +51,21 @@ public record SyntheticArtifacts(int models, int queries, int outcomeEpochs, int
     }
 
     public SyntheticArtifacts withSeed(long s) {
-        return new SyntheticArtifacts(models, queries, outcomeEpochs, metaIterations, users, s);
+        return new SyntheticArtifacts(models, queries, outcomeEpochs, metaIterations, users, s, qualityMode);
     }
 
     public SyntheticArtifacts withMetaTraining(int iterations, int nUsers) {
-        return new SyntheticArtifacts(models, queries, outcomeEpochs, iterations, nUsers, seed);
+        return new SyntheticArtifacts(models, queries, outcomeEpochs, iterations, nUsers, seed, qualityMode);
+    }
+
+    public SyntheticArtifacts withQualityMode(SyntheticBenchmark.QualityMode mode) {
+        return new SyntheticArtifacts(models, queries, outcomeEpochs, metaIterations, users, seed, mode);
     }
 
     /** Trains the model. */
     public MetaRouterModel train() {
         SyntheticBenchmark.Dataset data = SyntheticBenchmark.generate(
-                SyntheticBenchmark.Config.defaults(seed).withQueries(queries).withModels(models));
+                SyntheticBenchmark.Config.defaults(seed).withQueries(queries).withModels(models).withQualityMode(qualityMode));
         TrainerConfig cfg = TrainerConfig.defaults().withSeed(seed)
                 .withOutcome(OutcomeTrainerConfig.defaults().withEpochs(outcomeEpochs))
                 .withIterations(Math.max(1, metaIterations), Math.max(1, Math.min(users, 64)));
@@ -84,6 +97,7 @@ public record SyntheticArtifacts(int models, int queries, int outcomeEpochs, int
         config.put("meta_iterations", metaIterations);
         config.put("users", users);
         config.put("seed", seed);
+        config.put("quality_mode", qualityMode.name().toLowerCase(Locale.ROOT));
         LocalDate day = LocalDate.of(2025, 1, 1);
         Manifest.TrainingData data = new Manifest.TrainingData(day, day, users, 0);
         return registry.publish(RouterArtifacts.draft(model, data, config, JsonNodeFactory.instance.objectNode()),

@@ -4,6 +4,7 @@ package ai.metarouter.core.serve.http;
 enum Endpoint {
     ROUTE("/v1/route", "POST", true, "route"),
     FEEDBACK("/v1/feedback", "POST", true, "feedback"),
+    ELICIT("/v1/elicit", "POST", true, "elicit"),
     MODELS("/v1/models", "GET", true, "models"),
     /** Load balancers probe health without credentials. */
     HEALTHZ("/healthz", "GET", false, "healthz"),

@@ -2,6 +2,7 @@ package ai.metarouter.core.serve.http;
 
 import ai.metarouter.core.data.Feedback;
 import ai.metarouter.core.data.Outcome;
+import ai.metarouter.core.serve.ElicitRequest;
 import ai.metarouter.core.serve.FeedbackRequest;
 import ai.metarouter.core.serve.InvalidRequestException;
 import ai.metarouter.core.serve.RouteRequest;
@@ -23,8 +24,10 @@ import java.util.Set;
  * forbids is a 400 with a message naming the field: a body that is not one JSON object, duplicate
  * keys, unknown keys, a missing required key, a wrong JSON type (a number in quotes is not a
  * number, null is not a string), quality outside [0, 1], a negative or non-finite cost, a
- * non-finite reward, {@code preferred} other than "a" or "b". What needs the catalog (unknown
- * models) and length limits are checked by the service.
+ * non-finite reward, {@code preferred} other than "a" or "b", an elicit request's
+ * {@code quality_outcomes} other than "pass_fail" or "graded", a {@code query_index} that is not
+ * an integer. What needs the catalog (unknown models), the request as a whole (counts, index
+ * ranges, repeats) and length limits are checked by the service.
  */
 final class RequestBodies {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -35,26 +38,72 @@ final class RequestBodies {
     static final Set<String> PAIRWISE_FIELDS = Set.of("user_id", "query", "a", "b", "preferred");
     static final Set<String> REWARD_FIELDS = Set.of("user_id", "query", "model", "quality", "cost_usd", "reward");
     static final Set<String> OUTCOME_FIELDS = Set.of("model", "quality", "cost_usd");
+    static final Set<String> ELICIT_FIELDS = Set.of("user_id", "queries", "candidates", "quality_outcomes", "exclude");
+    static final Set<String> ASKED_FIELDS = Set.of("query_index", "model_a", "model_b");
 
     private RequestBodies() {}
 
     static RouteRequest route(byte[] body) {
         JsonNode root = object(body);
         onlyFields(root, ROUTE_FIELDS, "a route request");
-        List<String> candidates = null;
-        if (root.has("candidates")) {
-            JsonNode c = root.get("candidates");
-            if (!c.isArray()) {
-                throw new InvalidRequestException("candidates must be an array of model ids (omit it to route among all models), got "
-                        + type(c));
-            }
-            candidates = new ArrayList<>(c.size());
-            for (JsonNode id : c) {
-                if (!id.isTextual()) throw new InvalidRequestException("candidates must contain model ids (strings), got " + type(id));
-                candidates.add(id.textValue());
+        return new RouteRequest(string(root, "user_id"), string(root, "query"), candidates(root, "route among"));
+    }
+
+    /** The optional {@code candidates} array of model ids; null when absent. */
+    private static List<String> candidates(JsonNode root, String verb) {
+        if (!root.has("candidates")) return null;
+        JsonNode c = root.get("candidates");
+        if (!c.isArray()) {
+            throw new InvalidRequestException("candidates must be an array of model ids (omit it to " + verb + " all models), got " + type(c));
+        }
+        List<String> candidates = new ArrayList<>(c.size());
+        for (JsonNode id : c) {
+            if (!id.isTextual()) throw new InvalidRequestException("candidates must contain model ids (strings), got " + type(id));
+            candidates.add(id.textValue());
+        }
+        return candidates;
+    }
+
+    static ElicitRequest elicit(byte[] body) {
+        JsonNode root = object(body);
+        onlyFields(root, ELICIT_FIELDS, "an elicit request");
+        String userId = string(root, "user_id");
+        JsonNode q = required(root, "queries");
+        if (!q.isArray()) throw new InvalidRequestException("queries must be an array of query texts, got " + type(q));
+        List<String> queries = new ArrayList<>(q.size());
+        for (int i = 0; i < q.size(); i++) {
+            if (!q.get(i).isTextual()) throw new InvalidRequestException("queries[" + i + "] must be a string, got " + type(q.get(i)));
+            queries.add(q.get(i).textValue());
+        }
+        ElicitRequest.QualityOutcomes outcomes = null;
+        if (root.has("quality_outcomes")) {
+            String wire = string(root, "quality_outcomes");
+            outcomes = ElicitRequest.QualityOutcomes.of(wire);
+            if (outcomes == null) {
+                throw new InvalidRequestException("quality_outcomes must be \"pass_fail\" or \"graded\", got \"" + wire + "\"");
             }
         }
-        return new RouteRequest(string(root, "user_id"), string(root, "query"), candidates);
+        List<ElicitRequest.Asked> exclude = null;
+        if (root.has("exclude")) {
+            JsonNode ex = root.get("exclude");
+            if (!ex.isArray()) {
+                throw new InvalidRequestException("exclude must be an array of {query_index, model_a, model_b}, got " + type(ex));
+            }
+            exclude = new ArrayList<>(ex.size());
+            for (int i = 0; i < ex.size(); i++) {
+                String at = "exclude[" + i + "]";
+                JsonNode e = ex.get(i);
+                if (!e.isObject()) throw new InvalidRequestException(at + " must be an object {query_index, model_a, model_b}, got " + type(e));
+                onlyFields(e, ASKED_FIELDS, at);
+                JsonNode index = required(e, "query_index", at + ".query_index");
+                if (!index.isIntegralNumber() || !index.canConvertToInt()) {
+                    throw new InvalidRequestException(at + ".query_index must be an integer, got " + type(index) + " " + index);
+                }
+                exclude.add(new ElicitRequest.Asked(index.intValue(), stringField(e, "model_a", at + ".model_a"),
+                        stringField(e, "model_b", at + ".model_b")));
+            }
+        }
+        return new ElicitRequest(userId, queries, candidates(root, "compare"), outcomes, exclude);
     }
 
     static FeedbackRequest feedback(byte[] body) {
@@ -120,8 +169,12 @@ final class RequestBodies {
     }
 
     private static JsonNode required(JsonNode node, String field) {
+        return required(node, field, field);
+    }
+
+    private static JsonNode required(JsonNode node, String field, String name) {
         JsonNode v = node.get(field);
-        if (v == null) throw new InvalidRequestException("missing field '" + field + "'");
+        if (v == null) throw new InvalidRequestException("missing field '" + name + "'");
         return v;
     }
 

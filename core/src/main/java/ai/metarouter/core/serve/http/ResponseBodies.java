@@ -1,6 +1,7 @@
 package ai.metarouter.core.serve.http;
 
 import ai.metarouter.core.artifact.Manifest;
+import ai.metarouter.core.serve.ElicitResult;
 import ai.metarouter.core.serve.Health;
 import ai.metarouter.core.serve.RouteResult;
 import ai.metarouter.core.serve.reload.ReloadStatus;
@@ -45,6 +46,35 @@ final class ResponseBodies {
             g.writeNumberField("artifact_version", r.artifactVersion());
             g.writeEndObject();
         });
+    }
+
+    /**
+     * {@code {"query_index", "query", "model_a", "model_b", "expected_information_bits",
+     * "predicted": {"model_a": {"quality", "cost_usd"}, "model_b": {...}}, "feedback_count", "artifact_version"}}
+     */
+    static byte[] elicit(ElicitResult r) {
+        return json(g -> {
+            g.writeStartObject();
+            g.writeNumberField("query_index", r.queryIndex());
+            g.writeStringField("query", r.query());
+            g.writeStringField("model_a", r.modelA());
+            g.writeStringField("model_b", r.modelB());
+            g.writeNumberField("expected_information_bits", r.expectedInformationBits());
+            g.writeObjectFieldStart("predicted");
+            prediction(g, "model_a", r.predictedA());
+            prediction(g, "model_b", r.predictedB());
+            g.writeEndObject();
+            g.writeNumberField("feedback_count", r.feedbackCount());
+            g.writeNumberField("artifact_version", r.artifactVersion());
+            g.writeEndObject();
+        });
+    }
+
+    private static void prediction(JsonGenerator g, String field, ElicitResult.Prediction p) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("quality", p.quality());
+        g.writeNumberField("cost_usd", p.costUsd());
+        g.writeEndObject();
     }
 
     /** {@code {"artifact_version", "models": [{"id", "input_price", "output_price"}]}}, unknown prices as null. */

@@ -83,7 +83,7 @@ final class RouterHttpHandler implements HttpHandler {
     private int dispatch(HttpExchange exchange, Endpoint endpoint) throws IOException {
         if (endpoint == null) {
             throw new HttpError(404, "no endpoint " + exchange.getRequestURI().getPath()
-                    + " (endpoints: POST /v1/route, POST /v1/feedback, GET /v1/models, GET /healthz, GET /metrics)");
+                    + " (endpoints: POST /v1/route, POST /v1/feedback, POST /v1/elicit, GET /v1/models, GET /healthz, GET /metrics)");
         }
         if (!endpoint.method.equals(exchange.getRequestMethod())) {
             throw new HttpError(405, endpoint.path + " accepts " + endpoint.method + ", not " + exchange.getRequestMethod(),
@@ -102,6 +102,7 @@ final class RouterHttpHandler implements HttpHandler {
                 exchange.sendResponseHeaders(204, -1);
                 yield 204;
             }
+            case ELICIT -> send(exchange, 200, JSON_TYPE, ResponseBodies.elicit(service.elicit(RequestBodies.elicit(body(exchange)))));
             case MODELS -> send(exchange, 200, JSON_TYPE, ResponseBodies.models(service.version()));
             case HEALTHZ -> send(exchange, draining ? 503 : 200, JSON_TYPE, ResponseBodies.health(service.health(), draining));
             case METRICS -> send(exchange, 200, PrometheusWriter.CONTENT_TYPE,

@@ -1,7 +1,7 @@
 /**
  * The HTTP API of {@code data-schemas/openapi.yaml} on the JDK's built-in
  * {@code com.sun.net.httpserver} (no framework: serving embeds core and nothing else):
- * {@code POST /v1/route}, {@code POST /v1/feedback}, {@code GET /v1/models}, {@code GET /healthz},
+ * {@code POST /v1/route}, {@code POST /v1/feedback}, {@code POST /v1/elicit}, {@code GET /v1/models}, {@code GET /healthz},
  * {@code GET /metrics}. {@link ai.metarouter.core.serve.http.RequestBodies} parses request bodies
  * strictly (unknown or duplicate keys, wrong JSON types, out-of-range numbers are 400s with a
  * message); {@link ai.metarouter.core.serve.http.ResponseBodies} writes responses;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.metarouter.core.serve.ElicitRequest;
+import ai.metarouter.core.serve.ElicitResult;
 import ai.metarouter.core.serve.RouterService;
 import ai.metarouter.core.serve.ServeConfig;
 import ai.metarouter.core.serve.ServeTestKit;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +130,104 @@ class HttpApiTest {
             assertNotEquals(404, r.status(), "documented " + op[1] + " " + op[0] + " is served");
             assertConforms(op[0], op[1].toUpperCase(java.util.Locale.ROOT), r);
         }
+    }
+
+    @Test
+    void elicitAsksWhatTheServiceChoosesAsDocumented() throws Exception {
+        List<String> queries = ServeTestKit.testQueries(4);
+        String body = "{\"user_id\":\"erin\",\"queries\":" + JSON.writeValueAsString(queries) + "}";
+        assertTrue(contract.checkRequest("/v1/elicit", "POST", JSON.readTree(body)).isEmpty());
+        Response r = post("/v1/elicit", body);
+        assertEquals(200, r.status(), r.body());
+        assertConforms("/v1/elicit", "POST", r);
+        JsonNode question = JSON.readTree(r.body());
+        ElicitResult expected = service.elicit(new ElicitRequest("erin", queries, null, null, null));
+        assertEquals(expected.queryIndex(), question.get("query_index").intValue());
+        assertEquals(expected.query(), question.get("query").textValue());
+        assertEquals(expected.modelA(), question.get("model_a").textValue());
+        assertEquals(expected.modelB(), question.get("model_b").textValue());
+        assertEquals(expected.expectedInformationBits(), question.get("expected_information_bits").doubleValue());
+        assertEquals(expected.predictedA().quality(), question.at("/predicted/model_a/quality").doubleValue());
+        assertEquals(expected.predictedB().costUsd(), question.at("/predicted/model_b/cost_usd").doubleValue());
+        assertEquals(0, question.get("feedback_count").intValue());
+        assertEquals(1, question.get("artifact_version").intValue());
+        assertEquals(r.body(), post("/v1/elicit", body).body(), "the same state and request give the same answer");
+
+        // The application shows both answers and posts the user's choice; the next question knows it.
+        String a = question.get("model_a").textValue();
+        String b = question.get("model_b").textValue();
+        String pairwise = "{\"user_id\":\"erin\",\"query\":" + JSON.writeValueAsString(question.get("query").textValue())
+                + ",\"a\":{\"model\":\"" + a + "\",\"quality\":0.8,\"cost_usd\":0.002},\"b\":{\"model\":\"" + b
+                + "\",\"quality\":0.7,\"cost_usd\":0.0002},\"preferred\":\"b\"}";
+        assertEquals(204, post("/v1/feedback", pairwise).status());
+        String next = "{\"user_id\":\"erin\",\"queries\":" + JSON.writeValueAsString(queries) + ",\"candidates\":"
+                + JSON.writeValueAsString(arms) + ",\"quality_outcomes\":\"graded\",\"exclude\":[{\"query_index\":"
+                + question.get("query_index").intValue() + ",\"model_a\":\"" + b + "\",\"model_b\":\"" + a + "\"}]}";
+        assertTrue(contract.checkRequest("/v1/elicit", "POST", JSON.readTree(next)).isEmpty(), "every optional field documented");
+        Response after = post("/v1/elicit", next);
+        assertEquals(200, after.status(), after.body());
+        assertConforms("/v1/elicit", "POST", after);
+        JsonNode second = JSON.readTree(after.body());
+        assertEquals(1, second.get("feedback_count").intValue());
+        assertNotEquals(List.of(question.get("query_index"), question.get("model_a"), question.get("model_b")),
+                List.of(second.get("query_index"), second.get("model_a"), second.get("model_b")), "an excluded comparison is not asked again");
+    }
+
+    @Test
+    void elicitBadInputIsA400WithAMessageNamingTheProblem() throws Exception {
+        String a0 = arms.get(0);
+        String a1 = arms.get(1);
+        String asked = "{\"query_index\":0,\"model_a\":\"" + a0 + "\",\"model_b\":\"" + a1 + "\"}";
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i <= ElicitRequest.MAX_QUERIES; i++) many.append(i == 0 ? "" : ",").append("\"query ").append(i).append('"');
+        many.append(']');
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("{\"user_id\":\"u\"}", "missing field 'queries'");
+        bad.put("{\"queries\":[\"q\"]}", "missing field 'user_id'");
+        bad.put("{\"user_id\":\"\",\"queries\":[\"q\"]}", "user_id must be a non-empty string");
+        bad.put("{\"user_id\":\"u\",\"queries\":\"q\"}", "queries must be an array of query texts, got string");
+        bad.put("{\"user_id\":\"u\",\"queries\":[]}", "queries must be a non-empty array");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\",null]}", "queries[1] must be a string, got null");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\",\"r\",\"q\"]}", "queries[2] repeats queries[0]");
+        bad.put("{\"user_id\":\"u\",\"queries\":" + many + "}", "queries has 65 entries, at most 64");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"" + "x".repeat(33_000) + "\"]}", "queries[0] is longer than 32768 characters");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"query\":\"q\"}", "unknown field 'query' in an elicit request");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"candidates\":\"" + a0 + "\"}", "candidates must be an array");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"candidates\":[\"" + a0 + "\"]}", "candidates must name at least 2 models");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"candidates\":[\"" + a0 + "\",\"" + a0 + "\"]}", "appears twice");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"candidates\":[\"" + a0 + "\",\"gpt-17\"]}",
+                "unknown model in candidates: 'gpt-17'");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"quality_outcomes\":\"binary\"}", "quality_outcomes must be");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"quality_outcomes\":1}", "quality_outcomes must be a string, got number");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":{}}", "exclude must be an array");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked + ",7]}", "exclude[1] must be an object");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked.replace(",\"model_b\":\"" + a1 + "\"", "") + "]}",
+                "missing field 'exclude[0].model_b'");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked.replace("0,", "\"0\",") + "]}",
+                "exclude[0].query_index must be an integer, got string");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked.replace("0,", "-1,") + "]}",
+                "exclude[0].query_index must be in [0, 0], got -1");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked.replace("0,", "3,") + "]}",
+                "exclude[0].query_index must be in [0, 0], got 3");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked.replace("}", ",\"note\":1}") + "]}",
+                "unknown field 'note' in exclude[0]");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"exclude\":[" + asked.replace(a1, "llama-9") + "]}",
+                "unknown model in exclude[0].model_b: 'llama-9'");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"candidates\":[\"" + a0 + "\",\"" + a1 + "\"],\"exclude\":[" + asked + "]}",
+                "exclude covers every comparison");
+        bad.put("{\"user_id\":\"u\",\"queries\":[\"q\"],\"queries\":[\"r\"]}", "Duplicate field 'queries'");
+        Set<String> specCannotTell = Set.of("unknown model", "exclude covers every comparison", "got 3");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            boolean specRejects = specCannotTell.stream().noneMatch(e.getValue()::contains) && !e.getValue().startsWith("Duplicate");
+            assertBad("/v1/elicit", e.getKey(), e.getValue(), specRejects);
+        }
+        Response text = ServeTestKit.post(base + "/v1/elicit", "user_id=u", "Authorization", "Bearer " + TOKEN,
+                "Content-Type", "text/plain");
+        assertEquals(415, text.status());
+        assertConforms("/v1/elicit", "POST", text);
+        Response noToken = ServeTestKit.post(base + "/v1/elicit", "{\"user_id\":\"u\",\"queries\":[\"q\"]}");
+        assertEquals(401, noToken.status());
+        assertConforms("/v1/elicit", "POST", noToken);
     }
 
     @Test
@@ -239,6 +340,13 @@ class HttpApiTest {
         String m = get("/metrics").body();
         assertTrue(m.contains("metarouter_http_requests_total{endpoint=\"route\",code=\"200\"}"), m);
         assertTrue(m.contains("metarouter_http_requests_total{endpoint=\"route\",code=\"400\"}"), m);
+        long elicited = service.metrics().requests("elicit", 200);
+        assertEquals(200, post("/v1/elicit", "{\"user_id\":\"m\",\"queries\":[\"metrics\"]}").status());
+        // The handler counts a request after its response is written, so the client can be a moment ahead.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (service.metrics().requests("elicit", 200) == elicited && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(elicited + 1, service.metrics().requests("elicit", 200), "elicit requests are counted under their own label");
+        assertTrue(get("/metrics").body().contains("metarouter_http_requests_total{endpoint=\"elicit\",code=\"200\"}"));
         assertTrue(m.contains("# TYPE metarouter_http_request_duration_seconds histogram"), m);
         assertTrue(m.contains("metarouter_http_request_duration_seconds_bucket{endpoint=\"route\",le=\"+Inf\"}"), m);
         assertTrue(m.contains("metarouter_route_chosen_total{model=\""), m);

@@ -19,13 +19,13 @@ import java.util.Set;
  * {@code type} (one or a list, {@code "null"} included), {@code properties}, {@code required},
  * {@code additionalProperties} (false or a schema), {@code items}, {@code enum}, {@code minimum},
  * {@code maximum}, {@code exclusiveMinimum}, {@code minLength}, {@code maxLength}, {@code minItems},
- * {@code uniqueItems}. A keyword the validator does not know fails loudly, so the file cannot
+ * {@code maxItems}, {@code uniqueItems}. A keyword the validator does not know fails loudly, so the file cannot
  * silently say more than the tests check.
  */
 final class OpenApiContract {
     private static final Set<String> KNOWN_KEYWORDS = Set.of("$ref", "oneOf", "type", "properties", "required",
             "additionalProperties", "items", "enum", "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength", "minItems",
-            "uniqueItems", "description");
+            "maxItems", "uniqueItems", "description");
 
     final JsonNode spec;
 
@@ -133,6 +133,7 @@ final class OpenApiContract {
         }
         if (value.isArray()) {
             if (schema.has("minItems") && value.size() < schema.get("minItems").intValue()) problems.add(where + ": fewer than minItems");
+            if (schema.has("maxItems") && value.size() > schema.get("maxItems").intValue()) problems.add(where + ": more than maxItems");
             if (schema.path("uniqueItems").asBoolean(false)) {
                 Set<JsonNode> seen = new HashSet<>();
                 for (JsonNode item : value) if (!seen.add(item)) problems.add(where + ": repeated item " + item);
