@@ -50,37 +50,54 @@ final class RouterHttpHandler implements HttpHandler {
         return inFlight.get();
     }
 
+    /** A response decided but not yet written: the request is counted before it goes out. */
+    private record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+        static Reply json(int status, byte[] body) {
+            return new Reply(status, JSON_TYPE, body, Map.of());
+        }
+
+        static Reply error(int status, String message, Map<String, String> headers) {
+            return new Reply(status, JSON_TYPE, ResponseBodies.error(message), headers);
+        }
+
+        /** Nothing to write: the client went away while the request was read. */
+        static final Reply CLIENT_GONE_REPLY = new Reply(CLIENT_GONE, null, null, Map.of());
+    }
+
     @Override
     public void handle(HttpExchange exchange) {
         long start = System.nanoTime();
         inFlight.incrementAndGet();
         Endpoint endpoint = Endpoint.of(exchange.getRequestURI().getPath());
-        int status = 500;
+        Reply reply;
         try {
-            status = dispatch(exchange, endpoint);
+            reply = dispatch(exchange, endpoint);
         } catch (HttpError e) {
-            status = sendError(exchange, e.status(), e.getMessage(), e.headers());
+            reply = Reply.error(e.status(), e.getMessage(), e.headers());
         } catch (InvalidRequestException e) {
-            status = sendError(exchange, 400, e.getMessage(), Map.of());
+            reply = Reply.error(400, e.getMessage(), Map.of());
         } catch (ServiceUnavailableException e) {
-            status = sendError(exchange, 503, e.getMessage(), Map.of("Retry-After", "1"));
+            reply = Reply.error(503, e.getMessage(), Map.of("Retry-After", "1"));
         } catch (IOException e) {
-            status = CLIENT_GONE;
+            reply = Reply.CLIENT_GONE_REPLY;
         } catch (RuntimeException e) {
             errors.println("metarouter serve: internal error on " + exchange.getRequestMethod() + " "
                     + exchange.getRequestURI().getPath() + ":");
             e.printStackTrace(errors);
-            status = sendError(exchange, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server log",
-                    Map.of());
+            reply = Reply.error(500, "internal error (" + e.getClass().getSimpleName() + "); see the server log", Map.of());
+        }
+        // Counted before any byte of the response is written, so a client that has its response
+        // sees its own request in the next /metrics. The latency is the time to decide the reply.
+        service.metrics().request(endpoint == null ? Endpoint.UNKNOWN_LABEL : endpoint.label, reply.status(), System.nanoTime() - start);
+        try {
+            write(exchange, reply);
         } finally {
-            // Counted before the exchange is closed, so a client's next /metrics sees its own request.
-            service.metrics().request(endpoint == null ? Endpoint.UNKNOWN_LABEL : endpoint.label, status, System.nanoTime() - start);
             exchange.close();
             inFlight.decrementAndGet();
         }
     }
 
-    private int dispatch(HttpExchange exchange, Endpoint endpoint) throws IOException {
+    private Reply dispatch(HttpExchange exchange, Endpoint endpoint) throws IOException {
         if (endpoint == null) {
             throw new HttpError(404, "no endpoint " + exchange.getRequestURI().getPath()
                     + " (endpoints: POST /v1/route, POST /v1/feedback, POST /v1/elicit, GET /v1/models, GET /healthz, GET /metrics)");
@@ -96,17 +113,16 @@ final class RouterHttpHandler implements HttpHandler {
             throw new HttpError(401, "missing or wrong bearer token", Map.of("WWW-Authenticate", "Bearer realm=\"metarouter\""));
         }
         return switch (endpoint) {
-            case ROUTE -> send(exchange, 200, JSON_TYPE, ResponseBodies.route(service.route(RequestBodies.route(body(exchange)))));
+            case ROUTE -> Reply.json(200, ResponseBodies.route(service.route(RequestBodies.route(body(exchange)))));
             case FEEDBACK -> {
                 service.feedback(RequestBodies.feedback(body(exchange)));
-                exchange.sendResponseHeaders(204, -1);
-                yield 204;
+                yield new Reply(204, null, null, Map.of());
             }
-            case ELICIT -> send(exchange, 200, JSON_TYPE, ResponseBodies.elicit(service.elicit(RequestBodies.elicit(body(exchange)))));
-            case MODELS -> send(exchange, 200, JSON_TYPE, ResponseBodies.models(service.version()));
-            case HEALTHZ -> send(exchange, draining ? 503 : 200, JSON_TYPE, ResponseBodies.health(service.health(), draining));
-            case METRICS -> send(exchange, 200, PrometheusWriter.CONTENT_TYPE,
-                    service.metrics().scrape().getBytes(StandardCharsets.UTF_8));
+            case ELICIT -> Reply.json(200, ResponseBodies.elicit(service.elicit(RequestBodies.elicit(body(exchange)))));
+            case MODELS -> Reply.json(200, ResponseBodies.models(service.version()));
+            case HEALTHZ -> Reply.json(draining ? 503 : 200, ResponseBodies.health(service.health(), draining));
+            case METRICS -> new Reply(200, PrometheusWriter.CONTENT_TYPE, service.metrics().scrape().getBytes(StandardCharsets.UTF_8),
+                    Map.of());
         };
     }
 
@@ -153,22 +169,22 @@ final class RouterHttpHandler implements HttpHandler {
         return new HttpError(400, "the request body is larger than " + maxBodyBytes + " bytes", Map.of("Connection", "close"));
     }
 
-    private static int send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-        return status;
-    }
-
-    private int sendError(HttpExchange exchange, int status, String message, Map<String, String> headers) {
+    /** Writes a reply; a client that left meanwhile is not an error (its request is already counted). */
+    private static void write(HttpExchange exchange, Reply reply) {
+        if (reply.status() == CLIENT_GONE) return;
         try {
-            headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            return send(exchange, status, JSON_TYPE, ResponseBodies.error(message));
+            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            if (reply.body() == null) {
+                exchange.sendResponseHeaders(reply.status(), -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            exchange.sendResponseHeaders(reply.status(), reply.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
         } catch (IOException | RuntimeException e) {
-            // The response had started or the client left; the status is still what we meant.
-            return status;
+            // The client left, or the response had already started; nothing more to do for it.
         }
     }
 }
