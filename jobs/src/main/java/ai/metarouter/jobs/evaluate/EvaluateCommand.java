@@ -190,7 +190,9 @@ public final class EvaluateCommand implements Command {
         }
         facts.put("total_seconds", round((System.nanoTime() - t0) / 1e9));
         EvaluationResult result = new EvaluationResult(version, cells, built.variants(), settings, arms, facts, offPolicy,
-                Aggregation.comparisons(results, layout, built.variants(), settings), EqualQualityCost.armPoints(panel));
+                Aggregation.comparisons(results, layout, built.variants(), settings),
+                EqualQualityCost.report(EqualQualityCost.armPoints(panel), results, layout, ReportWriter.headlineK(settings),
+                        ReportWriter.EQUAL_QUALITY_POLICIES, MetricsJson.SPLITS));
         writeReport(result, predictorReport, flags.get("report"), overwrite, hadoop);
         context.progress("wrote %s", flags.get("report"));
         System.out.print(ReportWriter.headline(result));

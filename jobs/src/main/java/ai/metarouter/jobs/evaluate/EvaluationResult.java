@@ -15,12 +15,11 @@ import java.util.Map;
  * @param facts descriptive numbers for the report (users, queries, timings, predictor AUC ...), in order
  * @param offPolicy off-policy evaluation results, or null when no logs were given
  * @param comparisons paired differences behind the issue's targets
- * @param armPoints each model's mean quality and cost over the scored queries (the reference of
- *        {@link EqualQualityCost})
+ * @param equalQuality cost at equal quality: the single models' points and each policy's saving
  */
 public record EvaluationResult(int artifactVersion, Map<Aggregation.Key, Aggregation.Cell> cells, List<PoolVariant> variants,
                                EvalSettings settings, List<String> arms, Map<String, Object> facts, OffPolicyReport offPolicy,
-                               List<Aggregation.Comparison> comparisons, List<EqualQualityCost.ArmPoint> armPoints) {
+                               List<Aggregation.Comparison> comparisons, EqualQualityCost.Report equalQuality) {
 
     /** The cell, or null. */
     public Aggregation.Cell cell(int variant, Policy p, int k, String group) {

@@ -42,20 +42,24 @@ public final class MetricsJson {
             num(d, "population_utility", pop.utility());
             d.put("users", c.n());
         }
-        ObjectNode equal = root.putObject("cost_at_equal_quality");
-        int hk = ReportWriter.headlineK(r.settings());
-        equal.put("k", hk);
-        equal.put("reference", "single-model frontier (cheapest mix of single models with the same mean quality)");
-        for (Policy p : ReportWriter.EQUAL_QUALITY_POLICIES) {
-            ObjectNode pn = equal.putObject(p.wireName());
-            for (String split : SPLITS) {
-                Aggregation.Cell c = r.cell(0, p, hk, split);
-                if (c == null) continue;
-                ObjectNode sn = pn.putObject(split);
-                num(sn, "quality", c.quality());
-                num(sn, "cost_usd", c.costUsd());
-                num(sn, "frontier_cost_usd", EqualQualityCost.frontierCost(r.armPoints(), c.quality()));
-                num(sn, "saving", EqualQualityCost.saving(r.armPoints(), c.quality(), c.costUsd()));
+        if (r.equalQuality() != null) {
+            EqualQualityCost.Report eq = r.equalQuality();
+            ObjectNode equal = root.putObject("cost_at_equal_quality");
+            equal.put("k", eq.k());
+            equal.put("reference", "per user: the cheapest mix of single models with that user's mean quality");
+            for (Policy p : ReportWriter.EQUAL_QUALITY_POLICIES) {
+                ObjectNode pn = equal.putObject(p.wireName());
+                for (String split : SPLITS) {
+                    EqualQualityCost.Saving sv = eq.saving(p, split);
+                    if (sv == null) continue;
+                    ObjectNode sn = pn.putObject(split);
+                    sn.put("users", sv.users());
+                    sn.put("beyond_frontier", sv.beyondFrontier());
+                    num(sn, "cost_usd", sv.costUsd());
+                    num(sn, "frontier_cost_usd", sv.frontierCostUsd());
+                    num(sn, "saving", sv.saving());
+                    num(sn, "saving_se", sv.savingSe());
+                }
             }
         }
         ObjectNode families = root.putObject("ood_families");

@@ -185,29 +185,30 @@ public final class ReportWriter {
     static final List<Policy> EQUAL_QUALITY_POLICIES = List.of(Policy.METAROUTER, Policy.METAROUTER_ACTIVE, Policy.PER_USER_FIT,
             Policy.POPULATION, Policy.KNOWN_PREFERENCE, Policy.BEST_SINGLE, Policy.ORACLE);
 
-    /** Each policy's mean quality and cost against what the same quality costs with single models (EqualQualityCost). */
+    /** Each policy's cost against what each user's quality costs with single models (EqualQualityCost). */
     static String costAtEqualQuality(EvaluationResult r, int k) {
+        EqualQualityCost.Report eq = r.equalQuality();
+        if (eq == null || eq.k() != k) return "";
         StringBuilder md = new StringBuilder("## Cost at equal quality (k = ").append(k).append(")\n\n");
-        md.append("The reference is the single-model frontier: the cheapest mix of single models (a share of the queries to each) ")
-                .append("with the same mean quality over the scored queries. saving = 1 - cost / frontier cost (negative: dearer); ")
-                .append("n/a: no mix of single models reaches that quality. Computed from the split means.\n\n");
-        md.append("| policy | split | quality | cost_usd | frontier cost at that quality | saving |\n| --- | --- | --- | --- | --- | --- |\n");
+        md.append("Per user, the reference is the single-model frontier at that user's mean quality: the cheapest mix of single ")
+                .append("models (a share of the queries to each) reaching it over the scored queries. saving = 1 - mean cost / mean ")
+                .append("frontier cost over the users compared (negative: dearer than single models), with its delta-method SE; ")
+                .append("users whose quality no mix of single models reaches are counted apart.\n\n");
+        md.append("| policy | split | users compared | beyond the frontier | cost_usd | frontier cost_usd | saving |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (String split : MetricsJson.SPLITS) {
             for (Policy p : EQUAL_QUALITY_POLICIES) {
-                Aggregation.Cell c = r.cell(0, p, k, split);
-                if (c == null) continue;
-                double ref = EqualQualityCost.frontierCost(r.armPoints(), c.quality());
-                double saving = EqualQualityCost.saving(r.armPoints(), c.quality(), c.costUsd());
-                md.append("| ").append(p.wireName()).append(" | ").append(split).append(" | ").append(fmt(c.quality(), 4)).append(" | ")
-                        .append(fmt(c.costUsd(), 6)).append(" | ").append(fmt(ref, 6)).append(" | ")
-                        .append(Double.isNaN(saving) ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", 100 * saving)).append(" |\n");
+                EqualQualityCost.Saving sv = eq.saving(p, split);
+                if (sv == null) continue;
+                md.append("| ").append(p.wireName()).append(" | ").append(split).append(" | ").append(sv.users()).append(" | ")
+                        .append(sv.beyondFrontier()).append(" | ").append(fmt(sv.costUsd(), 6)).append(" | ").append(fmt(sv.frontierCostUsd(), 6))
+                        .append(" | ").append(Double.isNaN(sv.saving()) ? "n/a"
+                                : String.format(Locale.ROOT, "%+.1f%% +- %.1f%%", 100 * sv.saving(), 100 * sv.savingSe())).append(" |\n");
             }
         }
-        md.append("\nSingle models (mean over the scored queries): ");
+        md.append("\nSingle models (mean quality / mean cost over the scored queries): ");
         List<String> pts = new ArrayList<>();
-        for (EqualQualityCost.ArmPoint a : r.armPoints()) {
-            pts.add(a.arm() + " " + fmt(a.quality(), 3) + " / $" + fmt(a.costUsd(), 6));
-        }
+        for (EqualQualityCost.ArmPoint a : eq.arms()) pts.add(a.arm() + " " + fmt(a.quality(), 3) + " / $" + fmt(a.costUsd(), 6));
         return md.append(String.join(", ", pts)).append(".\n\n").toString();
     }
 

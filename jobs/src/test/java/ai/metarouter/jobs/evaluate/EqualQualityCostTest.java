@@ -32,4 +32,25 @@ class EqualQualityCostTest {
         assertEquals(-1.0, EqualQualityCost.saving(POINTS, 0.7, 0.004), 1e-12);
         assertTrue(Double.isNaN(EqualQualityCost.saving(POINTS, 0.95, 0.001)));
     }
+
+    @Test
+    void perUserSavingComparesEachUserWithTheFrontierAtTheirQuality() {
+        // Slot 0: user a at quality 0.8 paying 0.003 (frontier 0.006), user b at 0.6 paying 0.0015 (frontier 0.0015),
+        // user c beyond every single model (0.95), user d not scored in this slot.
+        List<UserResult> users = List.of(
+                new UserResult("a", "id", "linear", new double[] {1}, new double[] {0.8}, new double[] {0.003}),
+                new UserResult("b", "id", "linear", new double[] {1}, new double[] {0.6}, new double[] {0.0015}),
+                new UserResult("c", "id", "linear", new double[] {1}, new double[] {0.95}, new double[] {0.02}),
+                new UserResult("d", "id", "linear", new double[] {Double.NaN}, new double[] {Double.NaN}, new double[] {Double.NaN}));
+        EqualQualityCost.Saving s = EqualQualityCost.saving(POINTS, users, 0);
+        assertEquals(2, s.users());
+        assertEquals(1, s.beyondFrontier());
+        assertEquals((0.003 + 0.0015) / 2, s.costUsd(), 1e-15);
+        assertEquals((0.006 + 0.0015) / 2, s.frontierCostUsd(), 1e-15);
+        assertEquals(1 - 0.0045 / 0.0075, s.saving(), 1e-12);
+        assertTrue(s.savingSe() > 0);
+        // Comparing split means instead would have charged the two users' heterogeneity: the frontier at their mean
+        // quality 0.7 is 0.002, so (0.00225 / 0.002) would call the same routing 12.5% dearer.
+        assertEquals(0.002, EqualQualityCost.frontierCost(POINTS, 0.7), 1e-15);
+    }
 }
