@@ -64,7 +64,8 @@ public final class Aggregation {
      *
      * @param what e.g. {@code metarouter - per_user_fit}
      */
-    public record Comparison(String what, String split, int k, int users, double difference, double se, double relative) {}
+    public record Comparison(String what, String split, int k, int users, double difference, double se, double relative,
+                             double relativeSe) {}
 
     /**
      * MetaRouter against per_user_fit and linucb at every k (main pool), and for each dropped model
@@ -101,8 +102,32 @@ public final class Aggregation {
                     if (c != null) out.add(c);
                 }
             }
+            // Every sweep variant against its reference, over the users scored under both (the sweeps run on a subset).
+            for (int v = 1; v < variants.size(); v++) {
+                int ref = referenceVariant(variants, v);
+                Comparison c = paired(poolComparison(variants, v), split, s.sweepK(), us, layout.indexOf(v, Policy.METAROUTER, s.sweepK()),
+                        layout.indexOf(ref, Policy.METAROUTER, s.sweepK()));
+                if (c != null) out.add(c);
+            }
         }
         return out;
+    }
+
+    /** The name of the comparison of sweep variant v with its reference. */
+    static String poolComparison(List<PoolVariant> variants, int v) {
+        return "pool " + variants.get(v).name() + " - " + variants.get(referenceVariant(variants, v)).name();
+    }
+
+    /** Which router/pool a sweep variant is compared with: drop vs drop_retrained when present, else the full pool. */
+    static int referenceVariant(List<PoolVariant> variants, int v) {
+        PoolVariant pv = variants.get(v);
+        if (pv.group().equals("drop")) {
+            for (int i = 0; i < variants.size(); i++) {
+                PoolVariant o = variants.get(i);
+                if (o.group().equals("drop_retrained") && o.subject().equals(pv.subject())) return i;
+            }
+        }
+        return 0;
     }
 
     static Comparison paired(String what, String split, int k, List<UserResult> us, int a, int b) {
@@ -119,7 +144,8 @@ public final class Aggregation {
             diff[i] = pairs.get(i)[0];
             base[i] = pairs.get(i)[1];
         }
-        return new Comparison(what, split, k, diff.length, mean(diff), se(diff), mean(diff) / Math.abs(mean(base)));
+        double scale = Math.abs(mean(base));
+        return new Comparison(what, split, k, diff.length, mean(diff), se(diff), mean(diff) / scale, se(diff) / scale);
     }
 
     static Cell cell(List<UserResult> all, int slot, int pop, int known, int oracle, int bootstrap, long seed) {

@@ -107,6 +107,7 @@ public final class MetricsJson {
             num(n, "difference", c.difference());
             num(n, "se", c.se());
             num(n, "relative", c.relative());
+            num(n, "relative_se", c.relativeSe());
         }
         root.set("facts", JSON.valueToTree(r.facts()));
         ObjectNode s = root.putObject("settings");

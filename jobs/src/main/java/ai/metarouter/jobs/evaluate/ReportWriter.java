@@ -99,22 +99,25 @@ public final class ReportWriter {
         if (r.variants().size() > 1) {
             int sk = r.settings().sweepK();
             md.append("## Pool changes and pool size (k = ").append(sk).append(")\n\n");
-            md.append("Utility of MetaRouter with the pool changed at serving time, per split; `delta` is relative to the router ")
-                    .append("named in the `versus` column (negative = worse).\n\n");
-            md.append("| variant | group | split | metarouter utility | versus | delta (%) | known_preference | oracle |\n")
-                    .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            md.append("Utility of MetaRouter with the pool changed at serving time, per split; `delta` is the paired relative ")
+                    .append("difference from the router named in the `versus` column over the users scored under both (negative = worse).\n\n");
+            md.append("| variant | group | split | metarouter utility | versus | users | delta (%) | known_preference | oracle |\n")
+                    .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
             for (int v = 1; v < r.variants().size(); v++) {
                 PoolVariant pv = r.variants().get(v);
                 for (String split : MetricsJson.SPLITS) {
                     Aggregation.Cell c = r.cell(v, Policy.METAROUTER, sk, split);
                     if (c == null) continue;
-                    int ref = referenceVariant(r, v);
-                    Aggregation.Cell base = r.cell(ref, Policy.METAROUTER, sk, split);
-                    double delta = 100 * (c.utility() - base.utility()) / Math.abs(base.utility());
+                    int ref = Aggregation.referenceVariant(r.variants(), v);
+                    String name = Aggregation.poolComparison(r.variants(), v);
+                    Aggregation.Comparison delta = r.comparisons().stream().filter(x -> x.what().equals(name) && x.split().equals(split))
+                            .findFirst().orElse(null);
                     md.append("| ").append(pv.name()).append(" | ").append(pv.group()).append(" | ").append(split).append(" | ")
                             .append(pm(c.utility(), c.utilitySe(), 4)).append(" | ").append(r.variants().get(ref).name()).append(" | ")
-                            .append(String.format(Locale.ROOT, "%+.2f", delta)).append(" | ")
-                            .append(fmt(r.cell(v, Policy.KNOWN_PREFERENCE, sk, split).utility(), 4)).append(" | ")
+                            .append(delta == null ? "-" : Integer.toString(delta.users())).append(" | ")
+                            .append(delta == null ? "n/a" : String.format(Locale.ROOT, "%+.2f +- %.2f", 100 * delta.relative(),
+                                    100 * delta.relativeSe()))
+                            .append(" | ").append(fmt(r.cell(v, Policy.KNOWN_PREFERENCE, sk, split).utility(), 4)).append(" | ")
                             .append(fmt(r.cell(v, Policy.ORACLE, sk, split).utility(), 4)).append(" |\n");
                 }
             }
@@ -210,18 +213,6 @@ public final class ReportWriter {
         List<String> pts = new ArrayList<>();
         for (EqualQualityCost.ArmPoint a : eq.arms()) pts.add(a.arm() + " " + fmt(a.quality(), 3) + " / $" + fmt(a.costUsd(), 6));
         return md.append(String.join(", ", pts)).append(".\n\n").toString();
-    }
-
-    /** Which router/pool a sweep variant is compared with: drop vs drop_retrained when present, else the full pool. */
-    static int referenceVariant(EvaluationResult r, int v) {
-        PoolVariant pv = r.variants().get(v);
-        if (pv.group().equals("drop")) {
-            for (int i = 0; i < r.variants().size(); i++) {
-                PoolVariant o = r.variants().get(i);
-                if (o.group().equals("drop_retrained") && o.subject().equals(pv.subject())) return i;
-            }
-        }
-        return 0;
     }
 
     private interface CellText {

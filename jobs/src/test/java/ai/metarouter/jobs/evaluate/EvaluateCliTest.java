@@ -106,6 +106,14 @@ class EvaluateCliTest {
         JsonNode mr = equal.get("metarouter").get("id");
         assertEquals(m.get("pgc_denominators").get("id").get("users").asInt(), mr.get("users").asInt() + mr.get("beyond_frontier").asInt(),
                 "every held-out ID user is accounted for: " + mr);
+        // Pool sweeps are compared with their reference over the same (sweep) users, never with the full split.
+        int poolComparisons = 0;
+        for (JsonNode c : m.get("paired_comparisons")) {
+            if (!c.get("what").asText().startsWith("pool ")) continue;
+            poolComparisons++;
+            assertTrue(c.get("users").asInt() > 0 && c.get("users").asInt() <= m.get("facts").get("sweep_users_per_split").asInt(), c.toString());
+        }
+        assertTrue(poolComparisons > 0, "no paired pool comparison in metrics.json");
         JsonNode single = equal.get("best_single").get("id");
         assertTrue(single.get("saving").isNull() || single.get("saving").asDouble() <= 1e-12,
                 "a mix of single models is never beaten by one of them: " + single);
