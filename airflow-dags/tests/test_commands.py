@@ -168,7 +168,8 @@ def test_promote_and_self_check(tmp_path):
 
 
 def test_the_add_opens_options_are_the_launchers(tmp_path):
-    with open(os.path.join(REPO, "scripts", "metarouter"), encoding="utf-8") as f:
+    # The launchers (scripts/metarouter, scripts/cluster) source the list from scripts/lib/java17-opens.sh.
+    with open(os.path.join(REPO, "scripts", "lib", "java17-opens.sh"), encoding="utf-8") as f:
         launcher = f.read()
     block = re.search(r"ADD_OPENS=\((.*?)\)", launcher, re.S).group(1)
     assert tuple(block.split()) == commands.ADD_OPENS
