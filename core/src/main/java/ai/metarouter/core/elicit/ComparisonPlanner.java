@@ -1,6 +1,7 @@
 package ai.metarouter.core.elicit;
 
 import ai.metarouter.core.data.CostScale;
+import ai.metarouter.core.model.MetaRouterModel;
 import ai.metarouter.core.model.PreferencePosterior;
 import ai.metarouter.core.model.UtilityBasis;
 import java.util.ArrayList;
@@ -140,6 +141,27 @@ public final class ComparisonPlanner {
             }
         }
         return new Choice(best, best < 0 ? 0.0 : bestInfo);
+    }
+
+    /**
+     * The predictor's expectations on a grid of queries and arms, row-major by query:
+     * {@code qHat[q * arms.length + i]} and {@code costUsd[...]} for query q and arm {@code arms[i]}.
+     */
+    public record Grid(double[] qHat, double[] costUsd) {}
+
+    /** Featurises each query once and predicts q^ and cost for every arm (the inputs of {@link #mostInformative}). */
+    public static Grid predict(MetaRouterModel model, List<String> queries, int[] arms) {
+        int n = arms.length;
+        double[] qHat = new double[queries.size() * n];
+        double[] cost = new double[queries.size() * n];
+        double[] qRow = new double[n];
+        double[] cRow = new double[n];
+        for (int q = 0; q < queries.size(); q++) {
+            model.predictor().predict(model.featurize(queries.get(q)), arms, qRow, cRow);
+            System.arraycopy(qRow, 0, qHat, q * n, n);
+            System.arraycopy(cRow, 0, cost, q * n, n);
+        }
+        return new Grid(qHat, cost);
     }
 
     /**

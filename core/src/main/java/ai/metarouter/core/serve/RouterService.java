@@ -223,16 +223,9 @@ public final class RouterService implements AutoCloseable {
         List<Feedback> feedback = users.record(userId).map(r -> r.feedback()).orElse(List.of());
         PreferencePosterior posterior = model.posterior(feedback);
         int n = arms.length;
-        double[] qHat = new double[queries.size() * n];
-        double[] cost = new double[queries.size() * n];
-        double[] qRow = new double[n];
-        double[] cRow = new double[n];
-        for (int q = 0; q < queries.size(); q++) {
-            QueryFeatures x = model.featurize(queries.get(q));
-            model.predictor().predict(x, arms, qRow, cRow);
-            System.arraycopy(qRow, 0, qHat, q * n, n);
-            System.arraycopy(cRow, 0, cost, q * n, n);
-        }
+        ComparisonPlanner.Grid grid = ComparisonPlanner.predict(model, queries, arms);
+        double[] qHat = grid.qHat();
+        double[] cost = grid.costUsd();
         ComparisonPlanner.Question best = ComparisonPlanner.mostInformative(posterior, model.basis(), model.costScale(),
                 outcomes == ElicitRequest.QualityOutcomes.PASS_FAIL, queries.size(), n, qHat, cost, asked)
                 .orElseThrow(() -> new InvalidRequestException("exclude covers every comparison of these queries and candidates; "

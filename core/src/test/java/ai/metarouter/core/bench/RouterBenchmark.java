@@ -11,6 +11,7 @@ import ai.metarouter.core.learn.OutcomePredictorTrainer;
 import ai.metarouter.core.learn.OutcomeTrainerConfig;
 import ai.metarouter.core.model.MetaDimensions;
 import ai.metarouter.core.model.MetaParameters;
+import ai.metarouter.core.elicit.ComparisonPlanner;
 import ai.metarouter.core.model.MetaRouterModel;
 import ai.metarouter.core.model.ModelConfig;
 import ai.metarouter.core.model.OutcomePredictor;
@@ -41,7 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       one user, softmax exploration with a seed (issue target: median <= 20 us, p99 <= 100 us);</li>
  *   <li>{@link #adaptEightContexts}: one feedback update, i.e. encoder + inner loop over 8
  *       contexts (target: <= 500 us);</li>
- *   <li>{@link #featurizeOnly}: the featuriser's share of routing.</li>
+ *   <li>{@link #featurizeOnly}: the featuriser's share of routing;</li>
+ *   <li>{@link #elicitAmongEightQueries}: what {@code POST /v1/elicit} computes for a user with 8
+ *       pieces of feedback and 8 queries of 1,000 characters over 11 models: the Laplace posterior,
+ *       q^ and cost of 88 (query, model) cells, the expected information of 440 pass/fail
+ *       comparisons.</li>
  * </ul>
  * SampleTime mode reports percentiles. Each invocation routes a different one of 64 queries (all
  * 1,000 characters) with a fresh seed, so nothing is constant-folded or trivially cached.
@@ -59,6 +64,7 @@ public class RouterBenchmark {
     private String[] queries;
     private List<Feedback> eightContexts;
     private final Exploration exploration = Exploration.softmax(0.05);
+    private int[] allArms;
     private long seed;
     private int next;
 
@@ -73,6 +79,7 @@ public class RouterBenchmark {
         model = new MetaRouterModel(spec, predictor, data.catalog().costScale(), basis, params, ModelConfig.defaults());
         candidates = model.predictor().armIds();
         if (candidates.size() != 11) throw new IllegalStateException("expected 11 candidate models, got " + candidates.size());
+        allArms = java.util.stream.IntStream.range(0, candidates.size()).toArray();
         SplittableRandom rng = new SplittableRandom(7);
         queries = new String[64];
         for (int i = 0; i < queries.length; i++) {
@@ -103,6 +110,16 @@ public class RouterBenchmark {
     @Benchmark
     public UserState adaptEightContexts() {
         return model.adapt(eightContexts);
+    }
+
+    @Benchmark
+    public java.util.Optional<ComparisonPlanner.Question> elicitAmongEightQueries() {
+        int from = next++ & 63;
+        List<String> eight = new ArrayList<>(8);
+        for (int i = 0; i < 8; i++) eight.add(queries[(from + i) & 63]);
+        ComparisonPlanner.Grid grid = ComparisonPlanner.predict(model, eight, allArms);
+        return ComparisonPlanner.mostInformative(model.posterior(eightContexts), model.basis(), model.costScale(), true, eight.size(),
+                allArms.length, grid.qHat(), grid.costUsd(), ComparisonPlanner.Asked.NONE);
     }
 
     @Benchmark
