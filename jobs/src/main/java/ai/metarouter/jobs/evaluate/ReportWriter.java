@@ -44,8 +44,10 @@ public final class ReportWriter {
         for (String split : MetricsJson.SPLITS) {
             Aggregation.Cell c = r.cell(0, Policy.KNOWN_PREFERENCE, k, split);
             if (c != null) {
-                sb.append(String.format(Locale.ROOT, "PGC denominator %s: U_known - U_population = %s over %d users%n", split.toUpperCase(),
-                        pm(c.gap(), c.gapSe(), 4), c.n()));
+                sb.append(String.format(Locale.ROOT, "PGC denominator %s: U_known - U_population = %s over %d users%s%n", split.toUpperCase(),
+                        pm(c.gap(), c.gapSe(), 4), c.n(), c.gap() > 2 * c.gapSe() ? ""
+                                : " (NOT above 2 SE: personalisation has no measurable gap to close here, so this split's PGC means nothing; "
+                                + "compare utilities)"));
             }
         }
         return sb.toString();
