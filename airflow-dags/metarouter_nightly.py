@@ -9,6 +9,12 @@ A candidate worse than LATEST beyond the gate's tolerances fails the ``gate`` ta
 ``metarouter gate``, no retries: the decision is deterministic); ``promote`` and ``self_check`` then
 never run, so LATEST stays where it was, and the alert hook writes a ``gate_rejected`` record.
 
+The first night on an empty registry needs no manual step: ``train`` starts from the seeded
+initialisation, ``evaluate_current`` finds no LATEST and ends *skipped*, and the gate (trigger rule
+``none_failed``) judges the candidate alone on the absolute checks of
+``metarouter.gate.first-version`` (``gate --no-baseline``); a pass promotes v1, a rejection leaves
+the registry without LATEST.
+
 Everything a run needs comes from params (defaults from METAROUTER_* environment variables read
 when the file is parsed; a DAG run's conf overrides them); no Variable or Connection is read at
 the top level. The Spark steps run the shaded jobs jar through the Apache Spark provider's
@@ -21,6 +27,7 @@ import datetime
 import os
 
 import pendulum
+from airflow.exceptions import AirflowSkipException
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.providers.standard.sensors.python import PythonSensor
@@ -52,11 +59,23 @@ SPARK_OPTIONS = {
 
 
 
-def spark_step(task_id: str, application_args: str, **kwargs) -> SparkSubmitOperator:
+def spark_step(task_id: str, application_args: str, operator: type = SparkSubmitOperator, **kwargs) -> SparkSubmitOperator:
     """One `metarouter <command>` through spark-submit; application_args renders to the command
     builder's list (the DAG renders templates as native objects)."""
-    return SparkSubmitOperator(task_id=task_id, name=f"metarouter-{task_id}-{{{{ ds }}}}",
-                               application_args=application_args, **SPARK_OPTIONS, **kwargs)
+    return operator(task_id=task_id, name=f"metarouter-{task_id}-{{{{ ds }}}}",
+                    application_args=application_args, **SPARK_OPTIONS, **kwargs)
+
+
+class EvaluateLatestOperator(SparkSubmitOperator):
+    """``evaluate --version latest --no-latest-marker ...``: when the registry has no LATEST yet,
+    evaluate writes the marker instead of an evaluation and this task ends skipped (there was
+    nothing to evaluate); the gate then decides without a baseline."""
+
+    def execute(self, context):
+        super().execute(context)
+        why = runtime.no_latest(context["params"], context["ds"])
+        if why is not None:
+            raise AirflowSkipException(why)
 
 
 params = {
@@ -100,7 +119,7 @@ params = {
 
 with DAG(
     dag_id=DAG_ID,
-    description="ingest the day's serve logs, retrain warm, evaluate against LATEST, gate, promote, self-check",
+    description="ingest the day's serve logs, retrain warm, evaluate against LATEST (if any), gate, promote, self-check",
     doc_md=__doc__,
     # Run for day D at 03:00 UTC of D+1: the data interval is [D 03:00, D+1 03:00), so ds = D.
     schedule=CronDataIntervalTimetable("0 3 * * *", timezone="UTC"),
@@ -137,9 +156,11 @@ with DAG(
     )
     evaluate_candidate = spark_step(
         "evaluate_candidate", "{{ mr.evaluate_candidate(params, ds, ti.xcom_pull(task_ids='candidate_version')) }}")
-    evaluate_current = spark_step("evaluate_current", "{{ mr.evaluate_current(params, ds) }}")
-    # A rejection is a decision, not a transient fault: retrying cannot change it.
-    gate = spark_step(runtime.GATE_TASK, "{{ mr.gate(params, ds) }}", retries=0)
+    evaluate_current = spark_step(runtime.EVALUATE_CURRENT_TASK, "{{ mr.evaluate_current(params, ds) }}",
+                                  operator=EvaluateLatestOperator)
+    # A rejection is a decision, not a transient fault: retrying cannot change it. none_failed:
+    # the gate also runs when evaluate_current was skipped (no LATEST yet: gate --no-baseline).
+    gate = spark_step(runtime.GATE_TASK, "{{ mr.gate(params, ds) }}", retries=0, trigger_rule="none_failed")
     promote = spark_step("promote", "{{ mr.promote(params, ti.xcom_pull(task_ids='candidate_version')) }}")
     self_check = PythonOperator(
         task_id="self_check",

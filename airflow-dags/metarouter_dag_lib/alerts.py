@@ -6,8 +6,8 @@ Record fields: ``ts`` (UTC, ISO-8601), ``dag_id``, ``run_id``, ``ds``, ``task_id
 ``kind``, ``message``, ``registry``, ``run_dir``, and for a rejected candidate ``gate_report`` (the
 gate's report: every check with both values). Kinds:
 
-- ``gate_rejected``: the candidate was worse than LATEST beyond the tolerances; LATEST was not
-  touched (promote never ran);
+- ``gate_rejected``: the candidate was worse than LATEST beyond the tolerances, or (a first night,
+  no LATEST yet) failed the first-version checks; LATEST was not touched (promote never ran);
 - ``logs_missing``: the day's logs did not arrive before the sensor's timeout;
 - ``task_failed``: anything else (the message says what; the task log has the detail); for a
   failed ``ingest_and_validate`` whose report was written (a day that did not validate), the
@@ -60,9 +60,13 @@ def alert_record(context: Mapping[str, Any]) -> dict[str, Any]:
             report = json.load(f)
         if report.get("decision") == "reject":
             record["kind"] = "gate_rejected"
-            record["message"] = (f"candidate v{report['candidate']['artifact_version']} rejected against LATEST "
-                                 f"v{report['baseline']['artifact_version']}; LATEST unchanged: "
-                                 + "; ".join(report.get("reasons", [])))
+            candidate = report["candidate"]["artifact_version"]
+            if report.get("baseline") is None:
+                verdict = f"candidate v{candidate} rejected by the first-version checks (no LATEST); LATEST still absent: "
+            else:
+                verdict = (f"candidate v{candidate} rejected against LATEST v{report['baseline']['artifact_version']}; "
+                           "LATEST unchanged: ")
+            record["message"] = verdict + "; ".join(report.get("reasons", []))
             record["gate_report"] = report
     elif task_id == runtime.WAIT_TASK:
         ready, why = commands.day_logs_ready(settings, ds)

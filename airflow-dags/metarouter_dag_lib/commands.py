@@ -9,8 +9,9 @@ registry may be any Hadoop URI the Spark driver can reach):
 
     <raw_logs>/dt=<ds>/events-*.jsonl   serve's complete log files of the day, then <ready_marker>
     <work_root>/ingested/<ds>/          ingest output: dt= Parquet, quarantine/, ingest-report.json
-    <work_root>/runs/<ds>/              candidate-version, eval-candidate/, eval-current/,
-                                        gate-report.json, self-check.json
+    <work_root>/runs/<ds>/              candidate-version, eval-candidate/, eval-current/ (or, when
+                                        the registry has no LATEST, no-latest.json), gate-report.json,
+                                        self-check.json
     <alerts_dir>/alerts.jsonl           one JSON line per alert
 """
 from __future__ import annotations
@@ -188,6 +189,7 @@ class RunPaths:
     version_file: str
     eval_candidate: str
     eval_current: str
+    no_latest: str
     gate_report: str
     self_check: str
 
@@ -202,6 +204,7 @@ class RunPaths:
             version_file=os.path.join(run_dir, "candidate-version"),
             eval_candidate=os.path.join(run_dir, "eval-candidate"),
             eval_current=os.path.join(run_dir, "eval-current"),
+            no_latest=os.path.join(run_dir, "no-latest.json"),
             gate_report=os.path.join(run_dir, "gate-report.json"),
             self_check=os.path.join(run_dir, "self-check.json"),
         )
@@ -242,35 +245,39 @@ def evaluate_args(s: NightlySettings, ds: str, version: int | str) -> list[str]:
     """Evaluation of one version on the held-out users of (eval_users, eval_seed) and, with
     ope_logs, the off-policy estimate of its logged route events. The candidate and LATEST get the
     same users and seed, so the gate compares like with like. ``version`` is a number
-    (the candidate) or "latest" (the current LATEST)."""
+    (the candidate) or "latest" (the current LATEST). A registry without LATEST (the first night)
+    has nothing to evaluate: evaluate then writes the run's no-latest.json and succeeds."""
     p = RunPaths.of(s, ds)
     if version == "latest":
-        report, ref = p.eval_current, "latest"
+        report, ref, marker = p.eval_current, "latest", ["--no-latest-marker", p.no_latest]
     else:
-        report, ref = p.eval_candidate, _version(version)
+        report, ref, marker = p.eval_candidate, _version(version), []
     args = ["evaluate", "--registry", s.registry, "--outcomes", s.outcomes, "--report", report, "--version", ref,
-            "--users", str(s.eval_users), "--seed", str(s.eval_seed), "--ks", s.eval_ks, "--no-sweeps", "--overwrite"]
+            "--users", str(s.eval_users), "--seed", str(s.eval_seed), "--ks", s.eval_ks, "--no-sweeps", "--overwrite", *marker]
     if s.ope_logs:
         args += ["--logs", s.ope_logs]
     return args + _conf_flags(s.job_conf)
 
 
-def gate_args(s: NightlySettings, ds: str) -> list[str]:
-    """The gate: candidate vs LATEST, and LATEST must still be the evaluated one. Without
-    ope_logs the off-policy criterion is switched off (evaluate had no logs to estimate from)."""
+def gate_args(s: NightlySettings, ds: str, first_version: bool = False) -> list[str]:
+    """The gate: candidate vs LATEST, and LATEST must still be the evaluated one. With
+    ``first_version`` (the registry had no LATEST to evaluate) the candidate is judged alone on
+    metarouter.gate.first-version's absolute checks (``--no-baseline``; LATEST must still be
+    absent), so the tolerances do not apply. Without ope_logs the off-policy criterion is switched
+    off (evaluate had no logs to estimate from)."""
     p = RunPaths.of(s, ds)
-    args = ["gate", "--candidate", p.eval_candidate, "--baseline", p.eval_current, "--report", p.gate_report,
-            "--registry", s.registry]
+    baseline = ["--no-baseline"] if first_version else ["--baseline", p.eval_current]
+    args = ["gate", "--candidate", p.eval_candidate, *baseline, "--report", p.gate_report, "--registry", s.registry]
     if s.gate_k is not None:
         args += ["--k", str(s.gate_k)]
-    if s.gate_utility_tolerance is not None:
+    if s.gate_utility_tolerance is not None and not first_version:
         args += ["--utility-tolerance", repr(s.gate_utility_tolerance)]
-    if s.gate_pgc_tolerance is not None:
+    if s.gate_pgc_tolerance is not None and not first_version:
         args += ["--pgc-tolerance", repr(s.gate_pgc_tolerance)]
     estimator = s.gate_off_policy_estimator if s.ope_logs else "none"
     if estimator is not None:
         args += ["--off-policy-estimator", estimator]
-    if s.gate_off_policy_tolerance is not None:
+    if s.gate_off_policy_tolerance is not None and not first_version:
         args += ["--off-policy-tolerance", repr(s.gate_off_policy_tolerance)]
     return args + _conf_flags(s.job_conf)
 

@@ -3,7 +3,8 @@
 SparkSubmitOperator's ``application_args`` is a template that renders (the DAG renders templates as
 native Python objects) to the list the command builders return, e.g.
 ``"{{ mr.ingest(params, ds) }}"``; ``mr`` is :data:`MACROS`. The Python tasks (the log sensor, the
-candidate version, the self-check) are the functions below.
+candidate version, the self-check) are the functions below, and :func:`no_latest` tells the
+evaluation of LATEST that the registry had none (the first night).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 #: Task ids other tasks refer to.
 CANDIDATE_VERSION_TASK = "candidate_version"
 GATE_TASK = "gate"
+EVALUATE_CURRENT_TASK = "evaluate_current"
 WAIT_TASK = "wait_for_logs"
 INGEST_TASK = "ingest_and_validate"
 
@@ -51,16 +53,22 @@ class SparkArgs:
 
     @staticmethod
     def evaluate_current(params: Mapping[str, Any], ds: str) -> list[str]:
-        return commands.evaluate_args(settings(params), ds, "latest")
+        s = settings(params)
+        paths = commands.RunPaths.of(s, ds)
+        os.makedirs(paths.run_dir, exist_ok=True)
+        # Only this attempt's evaluate may say that the registry has no LATEST.
+        if os.path.exists(paths.no_latest):
+            os.remove(paths.no_latest)
+        return commands.evaluate_args(s, ds, "latest")
 
     @staticmethod
     def gate(params: Mapping[str, Any], ds: str) -> list[str]:
         s = settings(params)
-        report = commands.RunPaths.of(s, ds).gate_report
+        paths = commands.RunPaths.of(s, ds)
         # A report of an earlier attempt must not be mistaken for this attempt's decision.
-        if os.path.exists(report):
-            os.remove(report)
-        return commands.gate_args(s, ds)
+        if os.path.exists(paths.gate_report):
+            os.remove(paths.gate_report)
+        return commands.gate_args(s, ds, first_version=os.path.isfile(paths.no_latest))
 
     @staticmethod
     def promote(params: Mapping[str, Any], version: Any) -> list[str]:
@@ -75,6 +83,18 @@ def wait_for_logs(params: Mapping[str, Any], ds: str, **_: Any) -> bool:
     ready, why = commands.day_logs_ready(settings(params), ds)
     log.info("day logs %s: %s", "ready" if ready else "not ready", why)
     return ready
+
+
+def no_latest(params: Mapping[str, Any], ds: str) -> str | None:
+    """Why evaluate_current evaluated nothing (its no-latest.json: the registry has no LATEST),
+    or None when it evaluated LATEST."""
+    path = commands.RunPaths.of(settings(params), ds).no_latest
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        marker = json.load(f)
+    return (f"{marker.get('registry')} has no LATEST: nothing to evaluate; the gate judges the candidate on the "
+            f"first-version checks (gate --no-baseline)")
 
 
 def candidate_version(params: Mapping[str, Any], ds: str, **_: Any) -> int:

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from metarouter_dag_lib import alerts, commands
+from metarouter_dag_lib import alerts, commands, runtime
 from conftest import REPO
 
 DS = "2025-03-02"
@@ -91,6 +91,7 @@ def test_run_paths_of_a_day(tmp_path):
     assert p.run_dir == f"{tmp_path}/work/runs/{DS}"
     assert p.version_file == f"{p.run_dir}/candidate-version"
     assert p.gate_report == f"{p.run_dir}/gate-report.json"
+    assert p.no_latest == f"{p.run_dir}/no-latest.json"
     assert {p.eval_candidate, p.eval_current} == {f"{p.run_dir}/eval-candidate", f"{p.run_dir}/eval-current"}
 
 
@@ -135,6 +136,13 @@ def test_candidate_and_latest_are_evaluated_on_the_same_users_and_seed(tmp_path)
     assert "--logs" not in no_ope
 
 
+def test_only_latest_is_evaluated_with_the_no_latest_marker(tmp_path):
+    s = settings(tmp_path)
+    p = commands.RunPaths.of(s, DS)
+    assert flag(commands.evaluate_args(s, DS, "latest"), "--no-latest-marker") == p.no_latest
+    assert "--no-latest-marker" not in commands.evaluate_args(s, DS, 7), "a missing candidate is a failure"
+
+
 @pytest.mark.parametrize("version", [0, -1, True, "7", None, 1.0])
 def test_a_candidate_version_must_be_a_positive_whole_number(tmp_path, version):
     s = settings(tmp_path)
@@ -158,6 +166,37 @@ def test_gate_passes_only_the_tolerances_that_are_set(tmp_path):
     assert flag(tuned, "--off-policy-tolerance") == "0.01"
     without_logs = commands.gate_args(settings(tmp_path, ope_logs="", gate_off_policy_estimator="snips"), DS)
     assert flag(without_logs, "--off-policy-estimator") == "none", "no logs, no off-policy estimate to compare"
+
+
+def test_a_first_version_is_gated_without_baseline_and_without_the_tolerances(tmp_path):
+    tuned = settings(tmp_path, gate_k=2, gate_utility_tolerance=0.02, gate_pgc_tolerance=0.25,
+                     gate_off_policy_estimator="DR", gate_off_policy_tolerance=0.01, job_conf="/c/job.conf")
+    p = commands.RunPaths.of(tuned, DS)
+    args = commands.gate_args(tuned, DS, first_version=True)
+    assert args[:7] == ["gate", "--candidate", p.eval_candidate, "--no-baseline", "--report", p.gate_report, "--registry"]
+    assert "--baseline" not in args
+    assert flag(args, "--k") == "2" and flag(args, "--off-policy-estimator") == "dr"
+    for tolerance in ("--utility-tolerance", "--pgc-tolerance", "--off-policy-tolerance"):
+        assert tolerance not in args, "no baseline, nothing to tolerate a drop from"
+    assert flag(args, "--conf") == "/c/job.conf", "metarouter.gate.first-version may come from the job overlay"
+    no_ope = commands.gate_args(settings(tmp_path, ope_logs=""), DS, first_version=True)
+    assert flag(no_ope, "--off-policy-estimator") == "none"
+
+
+def test_the_gate_is_rendered_without_baseline_only_after_evaluate_found_no_latest(tmp_path):
+    p = params(tmp_path)
+    paths = commands.RunPaths.of(commands.NightlySettings.from_params(p), DS)
+    assert runtime.SparkArgs.evaluate_current(p, DS) == commands.evaluate_args(commands.NightlySettings.from_params(p), DS, "latest")
+    assert runtime.no_latest(p, DS) is None
+    assert "--baseline" in runtime.SparkArgs.gate(p, DS)
+    with open(paths.no_latest, "w") as f:
+        json.dump({"registry": p["registry"], "latest": None, "reason": "the registry has no LATEST: nothing to evaluate"}, f)
+    assert runtime.no_latest(p, DS).startswith("hdfs:///metarouter/registry has no LATEST: nothing to evaluate")
+    assert "--no-baseline" in runtime.SparkArgs.gate(p, DS)
+    # A retried evaluate_current starts afresh: the marker of an earlier attempt is removed when it renders.
+    runtime.SparkArgs.evaluate_current(p, DS)
+    assert not os.path.exists(paths.no_latest)
+    assert "--baseline" in runtime.SparkArgs.gate(p, DS)
 
 
 def test_promote_and_self_check(tmp_path):
@@ -239,6 +278,22 @@ def test_a_failed_gate_with_a_rejecting_report_is_a_gate_rejected_alert(tmp_path
 
     other = alerts.alert_record({**context, "ti": types.SimpleNamespace(task_id="train", dag_id="d", run_id="r1", try_number=3)})
     assert other["kind"] == "task_failed" and other["message"] == "Error code is: 3."
+
+
+def test_a_rejected_first_version_is_a_gate_rejected_alert_with_latest_still_absent(tmp_path):
+    p = params(tmp_path)
+    paths = commands.RunPaths.of(commands.NightlySettings.from_params(p), DS)
+    os.makedirs(paths.run_dir)
+    report = {"decision": "reject", "mode": "first_version", "candidate": {"artifact_version": 1}, "baseline": None,
+              "reasons": ["pgc ood: candidate -0.2000: below the minimum 0.0000 by 0.2000"]}
+    with open(paths.gate_report, "w") as f:
+        json.dump(report, f)
+    ti = types.SimpleNamespace(task_id="gate", dag_id="metarouter_nightly", run_id="r1", try_number=1)
+    record = alerts.alert_record({"ti": ti, "ds": DS, "params": p})
+    assert record["kind"] == "gate_rejected"
+    assert record["message"] == ("candidate v1 rejected by the first-version checks (no LATEST); LATEST still absent: "
+                                 "pgc ood: candidate -0.2000: below the minimum 0.0000 by 0.2000")
+    assert record["gate_report"] == report
 
 
 def test_a_failed_sensor_with_the_day_still_missing_is_a_logs_missing_alert(tmp_path):

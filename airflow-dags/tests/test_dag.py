@@ -50,6 +50,19 @@ def test_the_task_graph(dag):
     assert dag.get_task("promote").upstream_task_ids == {"gate"}
 
 
+def test_the_first_night_skips_evaluate_current_and_the_gate_still_decides(dag):
+    """With no LATEST, evaluate_current ends skipped; the gate must run then (none_failed) but
+    never after a failed evaluation, and everything after the gate needs the gate's success. (The
+    skip itself runs in the end-to-end test's first night.)"""
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    current = dag.get_task("evaluate_current")
+    assert type(current).__name__ == "EvaluateLatestOperator" and isinstance(current, SparkSubmitOperator)
+    assert dag.get_task("gate").trigger_rule == "none_failed"
+    for task_id in set(TASKS) - {"gate"}:
+        assert dag.get_task(task_id).trigger_rule == "all_success", task_id
+
+
 def test_operator_types(dag):
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
     from airflow.providers.standard.operators.python import PythonOperator

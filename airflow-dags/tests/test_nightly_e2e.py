@@ -1,19 +1,22 @@
 """The whole nightly DAG under real Airflow (`airflow dags test`, SQLite, a fresh AIRFLOW_HOME)
 against local Spark (spark-submit of the pyspark wheel's Spark 3.5.7, connection local[2] given as
-AIRFLOW_CONN_METAROUTER_SPARK), on a small generated world (nightly_world.py).
+AIRFLOW_CONN_METAROUTER_SPARK), on a small generated world (nightly_world.py) whose registry
+starts EMPTY: nothing is trained or promoted by hand.
 
-Night 1 (2025-03-02): the day's serve logs are ingested, a candidate warm-started from v1 is
-trained, evaluated with v1 on the same held-out users, passes the gate, is promoted, and the
-serving library's self-check loads it: LATEST moves 1 -> 2.
+Night 1 (2025-03-02), the first night: the day's serve logs are ingested, train finds no LATEST
+and starts from the seeded initialisation, evaluate_current finds nothing to evaluate and ends
+skipped, the gate judges the candidate alone on the first-version checks (`gate --no-baseline`:
+finite metrics, PGC at k=6 >= 0 in ID and OOD, i.e. not worse than the population router) and
+passes it, it is promoted, and the serving library's self-check loads it: LATEST absent -> 1.
 
 Night 2 (2025-03-03): the run's conf lays nightly_world.RUIN_CONF over training (Adam's step 500x
-the default, no clipping): the candidate v3 is published but far worse, the gate rejects it, the
-gate task fails, promote and self_check never run, the alert hook writes a gate_rejected record,
-and LATEST stays 2.
+the default, no clipping): the candidate v2, warm-started from v1, is published but far worse;
+the gate rejects it against v1, the gate task fails, promote and self_check never run, the alert
+hook writes a gate_rejected record, and LATEST stays 1.
 
 Both nights use gate tolerances sized for 100 held-out users per split (utility 0.03, PGC 0.5,
-SNIPS 0.05: a few standard errors of a paired difference), the same for both nights, so the only
-difference between them is the training overlay.
+SNIPS 0.05: a few standard errors of a paired difference; night 1 has no use for them), the same
+for both nights, so the only difference between them is the training overlay.
 """
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ def world(tmp_path_factory):
     root = str(tmp_path_factory.mktemp("nightly"))
     t0 = time.monotonic()
     w = nightly_world.build(root)
-    TIMINGS["e2e set-up (generate, simulate, bootstrap v1, serve logs)"] = f"{time.monotonic() - t0:.0f} s {w.timings}"
+    TIMINGS["e2e set-up (generate, simulate, serve logs)"] = f"{time.monotonic() - t0:.0f} s {w.timings}"
     return w
 
 
@@ -124,38 +127,50 @@ def _log_tail(world, name: str) -> str:
         return f.read()[-6000:]
 
 
-def test_night_one_promotes_a_candidate_that_passes_the_gate(world, airflow):
-    assert nightly_world.latest(world.registry) == 1
+def test_night_one_on_an_empty_registry_promotes_a_first_version(world, airflow):
+    assert nightly_world.latest(world.registry) is None, "the world's registry starts without LATEST"
     conf = json.dumps(GATE_TOLERANCES)
     t0 = time.monotonic()
     done = airflow("dags", "test", "metarouter_nightly", "2025-03-02", "--conf", conf, log_name="night-1.log", check=False)
-    TIMINGS["night 1: airflow dags test metarouter_nightly 2025-03-02 (promotes)"] = f"{time.monotonic() - t0:.0f} s"
+    TIMINGS["night 1: airflow dags test metarouter_nightly 2025-03-02 (empty registry, promotes v1)"] = \
+        f"{time.monotonic() - t0:.0f} s"
     assert done.returncode == 0, _log_tail(world, "night-1.log")
 
     state, tasks = _states(airflow, "2025-03-02")
     assert state == "success", tasks
-    assert set(tasks.values()) == {"success"} and len(tasks) == 9, tasks
+    assert tasks.pop("evaluate_current") == "skipped", "no LATEST: nothing to evaluate"
+    assert set(tasks.values()) == {"success"} and len(tasks) == 8, tasks
 
     run_dir = os.path.join(world.work, "runs", "2025-03-02")
+    assert nightly_world.read_json(os.path.join(run_dir, "no-latest.json"))["latest"] is None
+    assert not os.path.exists(os.path.join(run_dir, "eval-current"))
     report = nightly_world.read_json(os.path.join(run_dir, "gate-report.json"))
     assert report["decision"] == "pass", report
-    assert report["candidate"]["artifact_version"] == 2 and report["baseline"]["artifact_version"] == 1
+    assert report["mode"] == "first_version" and report["baseline"] is None and report["latest_at_gate"] is None
+    assert report["candidate"]["artifact_version"] == 1
+    checked = {(c["metric"], c["split"]) for c in report["checks"]}
+    assert checked == {("utility", "id"), ("pgc", "id"), ("utility", "ood"), ("pgc", "ood"), ("off_policy_snips", "logged")}
+    for c in report["checks"]:
+        if c["metric"] == "pgc":
+            assert c["minimum"] == 0.0 and c["candidate"] >= 0.0, c
     ingest = nightly_world.read_json(os.path.join(world.work, "ingested", "2025-03-02", "ingest-report.json"))
     assert ingest["events_by_dt"] == {"2025-03-02": world.timings["events_per_day"]["2025-03-02"]}
     assert ingest["lines_quarantined"] == 0
 
-    assert nightly_world.latest(world.registry) == 2, "LATEST moved to the candidate"
+    assert nightly_world.versions(world.registry) == [1]
+    assert nightly_world.latest(world.registry) == 1, "LATEST now names the first version"
     check = nightly_world.read_json(os.path.join(run_dir, "self-check.json"))
-    assert check["version"] == 2 and check["latest"] == 2
+    assert check["version"] == 1 and check["latest"] == 1
     assert check["probe"]["model"] in check["probe"]["scores"]
-    manifest = nightly_world.read_json(os.path.join(world.registry, "v2", "manifest.json"))
-    assert json.dumps(manifest).count('"warm_start_version": 1') >= 1, "v2 was warm-started from v1"
+    manifest = nightly_world.read_json(os.path.join(world.registry, "v1", "manifest.json"))
+    assert '"warm_start_version": null' in json.dumps(manifest), "v1 started from the seeded initialisation"
     assert _alerts(world) == []
+    TIMINGS["night 1 gate"] = "; ".join(f"{c['metric']} {c['split']} {c['candidate']:.3f}" for c in report["checks"])
 
 
 def test_night_two_stops_a_ruined_candidate_at_the_gate_and_leaves_latest(world, airflow):
-    if nightly_world.latest(world.registry) != 2:
-        pytest.fail("night 1 did not promote v2", pytrace=False)
+    if nightly_world.latest(world.registry) != 1:
+        pytest.fail("night 1 did not promote v1", pytrace=False)
     conf = json.dumps({**GATE_TOLERANCES, "train_conf": world.ruin_conf})
     t0 = time.monotonic()
     done = airflow("dags", "test", "metarouter_nightly", "2025-03-03", "--conf", conf, log_name="night-2.log", check=False)
@@ -169,18 +184,22 @@ def test_night_two_stops_a_ruined_candidate_at_the_gate_and_leaves_latest(world,
         assert tasks[t] == "success", (t, tasks)
     assert tasks["promote"] == "upstream_failed" and tasks["self_check"] == "upstream_failed", tasks
 
-    assert nightly_world.versions(world.registry) == [1, 2, 3], "the ruined candidate was published, not promoted"
-    assert nightly_world.latest(world.registry) == 2, "LATEST unchanged"
+    assert nightly_world.versions(world.registry) == [1, 2], "the ruined candidate was published, not promoted"
+    assert nightly_world.latest(world.registry) == 1, "LATEST unchanged"
     report = nightly_world.read_json(os.path.join(world.work, "runs", "2025-03-03", "gate-report.json"))
     assert report["decision"] == "reject"
-    assert report["candidate"]["artifact_version"] == 3 and report["baseline"]["artifact_version"] == 2
+    assert report["mode"] == "against_latest"
+    assert report["candidate"]["artifact_version"] == 2 and report["baseline"]["artifact_version"] == 1
     failed = {(c["metric"], c["split"]) for c in report["checks"] if not c["passed"]}
     assert ("utility", "id") in failed and ("off_policy_snips", "logged") in failed, report["checks"]
     assert not os.path.exists(os.path.join(world.work, "runs", "2025-03-03", "self-check.json"))
+    assert not os.path.exists(os.path.join(world.work, "runs", "2025-03-03", "no-latest.json"))
+    manifest = nightly_world.read_json(os.path.join(world.registry, "v2", "manifest.json"))
+    assert '"warm_start_version": 1' in json.dumps(manifest), "v2 was warm-started from v1"
 
     alerts = _alerts(world)
     assert [(a["kind"], a["task_id"], a["ds"]) for a in alerts] == [("gate_rejected", "gate", "2025-03-03")], alerts
-    assert alerts[0]["message"].startswith("candidate v3 rejected against LATEST v2; LATEST unchanged")
+    assert alerts[0]["message"].startswith("candidate v2 rejected against LATEST v1; LATEST unchanged")
     assert alerts[0]["gate_report"] == report
     TIMINGS["night 2 gate"] = "; ".join(f"{c['metric']} {c['split']} {c['candidate']:.3f} vs {c['baseline']:.3f}"
                                        for c in report["checks"])

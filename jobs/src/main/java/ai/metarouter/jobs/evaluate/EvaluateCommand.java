@@ -2,6 +2,7 @@ package ai.metarouter.jobs.evaluate;
 
 import ai.metarouter.core.artifact.ArtifactException;
 import ai.metarouter.core.artifact.ArtifactRegistry;
+import ai.metarouter.core.artifact.LatestMissingException;
 import ai.metarouter.core.artifact.LoadedArtifact;
 import ai.metarouter.core.data.ModelCatalog;
 import ai.metarouter.core.data.OutcomeTable;
@@ -20,6 +21,8 @@ import ai.metarouter.jobs.cli.JobContext;
 import ai.metarouter.jobs.io.HadoopFiles;
 import ai.metarouter.jobs.io.OutcomeDatasets;
 import ai.metarouter.jobs.io.SafeOutput;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +45,15 @@ import org.apache.spark.sql.SparkSession;
  * {@code metrics.json}, {@code report.md} and PNG plots into {@code --report} (all or nothing) and
  * prints the headline table to stdout. Defaults come from {@code metarouter.evaluate}; the profile
  * distribution of held-out users is {@code metarouter.simulate}'s, the one training users came from.
+ *
+ * <p>{@code --no-latest-marker <file>} (with {@code --version latest}) is for a scheduler that
+ * evaluates "whatever LATEST is": when the registry has no LATEST yet there is nothing to evaluate,
+ * so instead of failing it writes that JSON file and exits 0 without starting Spark (the nightly
+ * DAG's first night, which the gate then decides with {@code --no-baseline}).
  */
 public final class EvaluateCommand implements Command {
+    private static final ObjectMapper MARKER_JSON = new ObjectMapper();
+
     @Override
     public String name() {
         return "evaluate";
@@ -72,7 +82,9 @@ public final class EvaluateCommand implements Command {
                 FlagSpec.flag("no-sweeps", "skip the pool-change and pool-size sweeps"),
                 FlagSpec.optional("inner-steps", "<K>", "diagnostic: evaluate the artifact with K inner-loop steps instead of its own (a what-if, reported as such)"),
                 FlagSpec.optional("partitions", "<n>", "Spark partitions of the users (default 2 x default parallelism)"),
-                FlagSpec.flag("overwrite", "replace an existing --report"));
+                FlagSpec.flag("overwrite", "replace an existing --report"),
+                FlagSpec.optional("no-latest-marker", "<file>", "with --version latest and a registry without LATEST: write this JSON "
+                        + "file and exit 0 (nothing to evaluate) instead of failing"));
     }
 
     @Override
@@ -93,6 +105,10 @@ public final class EvaluateCommand implements Command {
         if (!HadoopFiles.isDirectory(hadoop, HadoopFiles.qualify(hadoop, outcomesUri))) {
             throw CliException.failure("--outcomes " + outcomesUri + " does not exist or is not a directory");
         }
+        String noLatestMarker = flags.optional("no-latest-marker").orElse(null);
+        if (noLatestMarker != null && !flags.getOrDefault("version", "latest").equalsIgnoreCase("latest")) {
+            throw CliException.usage("--no-latest-marker applies only to --version latest");
+        }
         boolean overwrite = flags.isSet("overwrite");
         if (!overwrite && HadoopFiles.existsNonEmpty(hadoop, HadoopFiles.qualify(hadoop, flags.get("report")))) {
             throw CliException.failure("--report " + flags.get("report") + " already exists and is not empty (pass --overwrite to replace it)");
@@ -107,6 +123,11 @@ public final class EvaluateCommand implements Command {
             version = loaded.version();
             artifact = RouterArtifacts.load(loaded);
             trainingConfig = ModelVariants.toMap(loaded.manifest().trainingConfig());
+        } catch (LatestMissingException e) {
+            if (noLatestMarker == null) throw CliException.failure("--registry " + flags.get("registry") + ": " + e.getMessage());
+            writeNoLatestMarker(hadoop, noLatestMarker, flags.get("registry"));
+            context.progress("%s has no LATEST: nothing to evaluate (wrote %s)", flags.get("registry"), noLatestMarker);
+            return;
         } catch (ArtifactException | IllegalArgumentException e) {
             throw CliException.failure("--registry " + flags.get("registry") + ": " + e.getMessage());
         }
@@ -197,6 +218,21 @@ public final class EvaluateCommand implements Command {
         context.progress("wrote %s", flags.get("report"));
         System.out.print(ReportWriter.headline(result));
         System.out.flush();
+    }
+
+    /** {@code {"registry": ..., "latest": null, "reason": ...}}: what a scheduler reads to know that LATEST was absent. */
+    private static void writeNoLatestMarker(Configuration hadoop, String uri, String registry) {
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("registry", registry);
+        marker.put("latest", null);
+        marker.put("reason", "the registry has no LATEST: nothing to evaluate");
+        try {
+            HadoopFiles.writeUtf8(hadoop, HadoopFiles.qualify(hadoop, uri), MARKER_JSON.writeValueAsString(marker) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the no-LATEST marker", e);
+        } catch (UncheckedIOException e) {
+            throw CliException.failure("--no-latest-marker " + uri + ": " + e.getMessage());
+        }
     }
 
     private static void writeReport(EvaluationResult result, OutcomePredictorEvaluation.Report predictor, String uri, boolean overwrite,

@@ -11,6 +11,9 @@ import java.util.Objects;
  * on the same held-out users (same seed, same number of users per split, same outcome dataset,
  * same arms) at the gate's k; otherwise the comparison would say nothing and
  * {@link NotComparableException} is thrown.
+ *
+ * <p>A registry without LATEST (the very first version) has no baseline: {@link #firstVersion}
+ * then applies absolute sanity checks instead of comparisons.
  */
 public final class Gate {
     /** The contract's policy name of the router under test. */
@@ -42,6 +45,33 @@ public final class Gate {
         return new GateResult(candidateVersion, baselineVersion, checks);
     }
 
+    /**
+     * The first version, with no LATEST to compare with: at the gate's k, for every split,
+     * MetaRouter's held-out utility must be finite and its PGC at least the split's minimum
+     * ({@code first-version.min-pgc-<split>}; 0 = not worse than the population router), and the
+     * chosen off-policy estimate must be finite. The candidate must have been evaluated at k (and
+     * with the off-policy log when an estimator is chosen), otherwise {@link NotComparableException}.
+     */
+    public static GateResult firstVersion(JsonNode candidate, GateSettings settings) {
+        int candidateVersion = version(candidate, "candidate");
+        List<String> problems = new ArrayList<>();
+        evaluatedAtK(problems, candidate, "candidate", settings.k());
+        if (!problems.isEmpty()) throw new NotComparableException("the candidate's evaluation cannot be gated: " + String.join("; ", problems));
+        if (settings.offPolicyEstimator() != null) hasOffPolicy(candidate, "candidate");
+        List<GateCheck> checks = new ArrayList<>();
+        String k = Integer.toString(settings.k());
+        for (String split : settings.splits()) {
+            JsonNode c = cell(candidate, split, k, "candidate");
+            checks.add(GateCheck.finite("utility", split, number(c, "utility")));
+            checks.add(GateCheck.atLeast("pgc", split, number(c, "pgc"), settings.firstVersion().minPgc(split)));
+        }
+        if (settings.offPolicyEstimator() != null) {
+            String est = settings.offPolicyEstimator();
+            checks.add(GateCheck.finite("off_policy_" + est, "logged", offPolicy(candidate, est, "candidate")));
+        }
+        return new GateResult(candidateVersion, null, checks);
+    }
+
     private static int version(JsonNode m, String which) {
         JsonNode v = m.get("artifact_version");
         if (v == null || !v.canConvertToInt()) throw new NotComparableException(which + " metrics.json has no artifact_version");
@@ -57,25 +87,28 @@ public final class Gate {
         same(problems, "facts.outcomes", candidate.at("/facts/outcomes"), baseline.at("/facts/outcomes"));
         same(problems, "settings.arms", candidate.at("/settings/arms"), baseline.at("/settings/arms"));
         if (settings.offPolicyEstimator() != null) {
-            for (JsonNode m : List.of(candidate, baseline)) {
-                if (!m.has("off_policy")) {
-                    throw new NotComparableException((m == candidate ? "candidate" : "LATEST") + " metrics.json has no off_policy section "
-                            + "(evaluate without --logs); pass --off-policy-estimator none to gate without it");
-                }
-            }
+            hasOffPolicy(candidate, "candidate");
+            hasOffPolicy(baseline, "LATEST");
             same(problems, "off_policy.route_events", candidate.at("/off_policy/route_events"), baseline.at("/off_policy/route_events"));
             same(problems, "off_policy.users", candidate.at("/off_policy/users"), baseline.at("/off_policy/users"));
         }
-        for (JsonNode m : List.of(candidate, baseline)) {
-            boolean hasK = false;
-            for (JsonNode k : m.at("/settings/ks")) hasK |= k.asInt(-1) == settings.k();
-            if (!hasK) {
-                problems.add((m == candidate ? "candidate" : "LATEST") + " was not evaluated at k=" + settings.k() + " (settings.ks "
-                        + m.at("/settings/ks") + ")");
-            }
-        }
+        evaluatedAtK(problems, candidate, "candidate", settings.k());
+        evaluatedAtK(problems, baseline, "LATEST", settings.k());
         if (!problems.isEmpty()) {
             throw new NotComparableException("the two evaluations are not comparable: " + String.join("; ", problems));
+        }
+    }
+
+    private static void evaluatedAtK(List<String> problems, JsonNode m, String which, int k) {
+        boolean hasK = false;
+        for (JsonNode evaluated : m.at("/settings/ks")) hasK |= evaluated.asInt(-1) == k;
+        if (!hasK) problems.add(which + " was not evaluated at k=" + k + " (settings.ks " + m.at("/settings/ks") + ")");
+    }
+
+    private static void hasOffPolicy(JsonNode m, String which) {
+        if (!m.has("off_policy")) {
+            throw new NotComparableException(which + " metrics.json has no off_policy section "
+                    + "(evaluate without --logs); pass --off-policy-estimator none to gate without it");
         }
     }
 

@@ -27,17 +27,23 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code metarouter gate --candidate <report dir|metrics.json> --baseline <report dir|metrics.json>
+ * {@code metarouter gate --candidate <report dir|metrics.json> (--baseline <report dir|metrics.json> | --no-baseline)
  * --report <gate-report.json> [--registry <uri>] [--k K --utility-tolerance T --pgc-tolerance T
- * --off-policy-estimator E|none --off-policy-tolerance T]}: decides whether the candidate may
- * replace LATEST ({@link Gate}); defaults come from {@code metarouter.gate}, flags win. Writes
- * {@code gate-report.json} (every check with both values) and prints {@code pass} or
- * {@code reject} on stdout.
+ * --off-policy-estimator E|none --off-policy-tolerance T --min-pgc-id P --min-pgc-ood P]}: decides
+ * whether the candidate may replace LATEST ({@link Gate}); defaults come from
+ * {@code metarouter.gate}, flags win. Writes {@code gate-report.json} (every check with its values)
+ * and prints {@code pass} or {@code reject} on stdout.
+ *
+ * <p>With {@code --baseline} the candidate is compared with LATEST's evaluation. With
+ * {@code --no-baseline} (a registry without LATEST: the first version) it must pass the absolute
+ * checks of {@code metarouter.gate.first-version} on its own ({@link Gate#firstVersion}); the
+ * report's {@code baseline} is null, and with {@code --registry} LATEST must still be absent.
  *
  * <p>Exit codes say what happened, so a scheduler can tell a worse model from a broken run:
  * 0 the candidate passed; {@value #REJECTED} it was rejected (report written, LATEST must stay);
  * 1 the gate could not decide (unreadable or incomparable evaluations, or LATEST no longer the
- * evaluated baseline); 2 a wrong command line. Never starts Spark.
+ * evaluated baseline, or present after all with {@code --no-baseline}); 2 a wrong command line.
+ * Never starts Spark.
  */
 public final class GateCommand implements Command {
     /** Exit code of a rejected candidate. */
@@ -63,39 +69,57 @@ public final class GateCommand implements Command {
 
     @Override
     public String summary() {
-        return "compare a candidate's and LATEST's evaluate metrics.json: pass (exit 0) or reject (exit " + REJECTED + "), gate-report.json";
+        return "compare a candidate's and LATEST's evaluate metrics.json (or, with no LATEST, check the candidate alone): pass (exit 0) or reject (exit "
+                + REJECTED + "), gate-report.json";
     }
 
     @Override
     public List<FlagSpec> flags() {
         return List.of(
                 FlagSpec.required("candidate", "<dir|file>", "evaluate --report dir (or its metrics.json) of the candidate version"),
-                FlagSpec.required("baseline", "<dir|file>", "evaluate --report dir (or its metrics.json) of LATEST, same --users and --seed"),
+                FlagSpec.optional("baseline", "<dir|file>", "evaluate --report dir (or its metrics.json) of LATEST, same --users and --seed"),
+                FlagSpec.flag("no-baseline", "the registry has no LATEST (first version): absolute checks of metarouter.gate.first-version instead"),
                 FlagSpec.required("report", "<file>", "gate-report.json to write (the decision and every check)"),
                 FlagSpec.optional("registry", "<uri>", "also check that LATEST still names the evaluated baseline version"),
                 FlagSpec.optional("k", "<k>", "feedback contexts the held-out metrics are read at (default metarouter.gate.k)"),
                 FlagSpec.optional("utility-tolerance", "<t>", "allowed drop of held-out utility (default metarouter.gate.utility-tolerance)"),
                 FlagSpec.optional("pgc-tolerance", "<t>", "allowed drop of PGC (default metarouter.gate.pgc-tolerance)"),
                 FlagSpec.optional("off-policy-estimator", "<e|none>", "ips, snips, dm, dr, or none (default metarouter.gate.off-policy-estimator)"),
-                FlagSpec.optional("off-policy-tolerance", "<t>", "allowed drop of the off-policy estimate (default metarouter.gate.off-policy-tolerance)"));
+                FlagSpec.optional("off-policy-tolerance", "<t>", "allowed drop of the off-policy estimate (default metarouter.gate.off-policy-tolerance)"),
+                FlagSpec.optional("min-pgc-id", "<p>", "--no-baseline: smallest PGC of the ID split (default metarouter.gate.first-version.min-pgc-id)"),
+                FlagSpec.optional("min-pgc-ood", "<p>", "--no-baseline: smallest PGC of the OOD split (default metarouter.gate.first-version.min-pgc-ood)"));
     }
 
     @Override
     public void run(Flags flags, JobContext context) {
+        boolean firstVersion = flags.isSet("no-baseline");
+        if (firstVersion == flags.has("baseline")) {
+            throw CliException.usage(name() + ": give exactly one of --baseline <dir|file> (LATEST's evaluation) and --no-baseline "
+                    + "(the registry has no LATEST yet)");
+        }
+        if (!firstVersion && (flags.has("min-pgc-id") || flags.has("min-pgc-ood"))) {
+            throw CliException.usage(name() + ": --min-pgc-id and --min-pgc-ood apply only with --no-baseline");
+        }
         GateSettings settings = settings(flags, context.config());
         Configuration hadoop = new Configuration();
         Path candidatePath = metricsFile(hadoop, flags.get("candidate"));
-        Path baselinePath = metricsFile(hadoop, flags.get("baseline"));
+        Path baselinePath = firstVersion ? null : metricsFile(hadoop, flags.get("baseline"));
         GateResult result;
         try {
-            result = Gate.decide(read(hadoop, candidatePath), read(hadoop, baselinePath), settings);
+            result = firstVersion
+                    ? Gate.firstVersion(read(hadoop, candidatePath), settings)
+                    : Gate.decide(read(hadoop, candidatePath), read(hadoop, baselinePath), settings);
         } catch (Gate.NotComparableException e) {
             throw CliException.failure(e.getMessage());
         }
         Integer latestNow = null;
         if (flags.has("registry")) {
             latestNow = latestPointer(flags.get("registry"));
-            if (latestNow == null || latestNow != result.baselineVersion()) {
+            if (firstVersion && latestNow != null) {
+                throw CliException.failure("LATEST of " + flags.get("registry") + " is v" + latestNow + ", so there is a baseline after all: "
+                        + "evaluate LATEST and gate against it with --baseline");
+            }
+            if (!firstVersion && (latestNow == null || !latestNow.equals(result.baselineVersion()))) {
                 throw CliException.failure("LATEST of " + flags.get("registry") + " is " + (latestNow == null ? "missing" : "v" + latestNow)
                         + ", not the evaluated baseline v" + result.baselineVersion() + ": evaluate LATEST again before gating");
             }
@@ -103,18 +127,19 @@ public final class GateCommand implements Command {
         for (GateCheck c : result.checks()) context.progress("%s %s", c.passed() ? "ok  " : "FAIL", c.describe());
         Path reportPath = HadoopFiles.qualify(hadoop, flags.get("report"));
         try {
-            HadoopFiles.writeUtf8(hadoop, reportPath, toJson(result, settings, candidatePath, baselinePath, latestNow));
+            HadoopFiles.writeUtf8(hadoop, reportPath, toJson(result, settings, candidatePath, baselinePath, flags.has("registry"), latestNow));
         } catch (UncheckedIOException e) {
             throw CliException.failure(e.getMessage());
         }
         PrintStream stdout = out != null ? out : System.out;
         stdout.println(result.passed() ? "pass" : "reject");
         stdout.flush();
+        String judge = result.firstVersion() ? "the first-version checks (no LATEST)" : "LATEST v" + result.baselineVersion();
         if (!result.passed()) {
-            throw new CliException(REJECTED, "candidate v" + result.candidateVersion() + " rejected against LATEST v"
-                    + result.baselineVersion() + ": " + String.join("; ", result.reasons()) + " (" + reportPath + ")");
+            throw new CliException(REJECTED, "candidate v" + result.candidateVersion() + " rejected " + (result.firstVersion() ? "by " : "against ")
+                    + judge + ": " + String.join("; ", result.reasons()) + " (" + reportPath + ")");
         }
-        context.progress("candidate v%d passed against LATEST v%d (%s)", result.candidateVersion(), result.baselineVersion(), reportPath);
+        context.progress("candidate v%d passed %s%s (%s)", result.candidateVersion(), result.firstVersion() ? "" : "against ", judge, reportPath);
     }
 
     /** {@code metarouter.gate} with the flags laid over it. */
@@ -125,6 +150,8 @@ public final class GateCommand implements Command {
         if (flags.has("pgc-tolerance")) overrides.put("pgc-tolerance", flags.getDouble("pgc-tolerance", 0));
         if (flags.has("off-policy-estimator")) overrides.put("off-policy-estimator", flags.get("off-policy-estimator"));
         if (flags.has("off-policy-tolerance")) overrides.put("off-policy-tolerance", flags.getDouble("off-policy-tolerance", 0));
+        if (flags.has("min-pgc-id")) overrides.put("first-version.min-pgc-id", flags.getDouble("min-pgc-id", 0));
+        if (flags.has("min-pgc-ood")) overrides.put("first-version.min-pgc-ood", flags.getDouble("min-pgc-ood", 0));
         try {
             return GateSettings.fromConfig(ConfigFactory.parseMap(overrides).withFallback(config.getConfig("metarouter.gate")));
         } catch (IllegalArgumentException e) {
@@ -168,23 +195,40 @@ public final class GateCommand implements Command {
         }
     }
 
-    static String toJson(GateResult r, GateSettings s, Path candidate, Path baseline, Integer latestNow) {
+    /**
+     * gate-report.json. {@code mode} is {@code against_latest} or {@code first_version}; a first
+     * version has {@code "baseline": null}, its settings are the minima instead of the tolerances,
+     * and its checks have {@code minimum} (null where only a finite value is asked for) instead of
+     * {@code tolerance}; with a registry, {@code latest_at_gate} is LATEST when the gate ran.
+     */
+    static String toJson(GateResult r, GateSettings s, Path candidate, Path baseline, boolean registryChecked, Integer latestNow) {
         ObjectNode root = JSON.createObjectNode();
         root.put("decision", r.passed() ? "pass" : "reject");
+        root.put("mode", r.firstVersion() ? "first_version" : "against_latest");
         ObjectNode c = root.putObject("candidate");
         c.put("artifact_version", r.candidateVersion());
         c.put("metrics", candidate.toString());
-        ObjectNode b = root.putObject("baseline");
-        b.put("artifact_version", r.baselineVersion());
-        b.put("metrics", baseline.toString());
-        if (latestNow != null) root.put("latest_at_gate", latestNow);
+        if (r.firstVersion()) {
+            root.putNull("baseline");
+        } else {
+            ObjectNode b = root.putObject("baseline");
+            b.put("artifact_version", r.baselineVersion());
+            b.put("metrics", baseline.toString());
+        }
+        if (registryChecked && latestNow == null) root.putNull("latest_at_gate");
+        else if (registryChecked) root.put("latest_at_gate", latestNow);
         ObjectNode st = root.putObject("settings");
         st.put("k", s.k());
         st.set("splits", JSON.valueToTree(s.splits()));
-        st.put("utility_tolerance", s.utilityTolerance());
-        st.put("pgc_tolerance", s.pgcTolerance());
+        if (r.firstVersion()) {
+            ObjectNode minPgc = st.putObject("min_pgc");
+            for (String split : s.splits()) minPgc.put(split, s.firstVersion().minPgc(split));
+        } else {
+            st.put("utility_tolerance", s.utilityTolerance());
+            st.put("pgc_tolerance", s.pgcTolerance());
+        }
         st.put("off_policy_estimator", s.offPolicyEstimator() == null ? GateSettings.NONE : s.offPolicyEstimator());
-        st.put("off_policy_tolerance", s.offPolicyTolerance());
+        if (!r.firstVersion()) st.put("off_policy_tolerance", s.offPolicyTolerance());
         ArrayNode checks = root.putArray("checks");
         for (GateCheck check : r.checks()) {
             ObjectNode n = checks.addObject();
@@ -193,7 +237,8 @@ public final class GateCommand implements Command {
             number(n, "candidate", check.candidate());
             number(n, "baseline", check.baseline());
             number(n, "difference", check.candidate() == null || check.baseline() == null ? null : check.candidate() - check.baseline());
-            n.put("tolerance", check.tolerance());
+            if (r.firstVersion()) number(n, "minimum", check.minimum());
+            else number(n, "tolerance", check.tolerance());
             n.put("passed", check.passed());
             n.put("note", check.note());
         }

@@ -15,9 +15,10 @@ import java.util.Locale;
  * @param offPolicyEstimator estimator of {@code off_policy.estimates} compared ({@code ips},
  *     {@code snips}, {@code dm}, {@code dr}), or null to leave the off-policy estimate out
  * @param offPolicyTolerance largest allowed drop of that estimate
+ * @param firstVersion the absolute checks of a first version, gated with no LATEST to compare with
  */
 public record GateSettings(int k, List<String> splits, double utilityTolerance, double pgcTolerance, String offPolicyEstimator,
-                           double offPolicyTolerance) {
+                           double offPolicyTolerance, FirstVersion firstVersion) {
     /** The estimators {@code evaluate} writes; {@code none} switches the off-policy criterion off. */
     public static final List<String> ESTIMATORS = List.of("ips", "snips", "dm", "dr");
     public static final String NONE = "none";
@@ -36,6 +37,40 @@ public record GateSettings(int k, List<String> splits, double utilityTolerance, 
             throw new IllegalArgumentException("off-policy-estimator must be one of " + ESTIMATORS + " or " + NONE + ", got '"
                     + offPolicyEstimator + "'");
         }
+        if (firstVersion == null) throw new IllegalArgumentException("first-version is missing");
+    }
+
+    /**
+     * {@code metarouter.gate.first-version}: what a candidate must show on its own when the
+     * registry has no LATEST yet ({@code gate --no-baseline}). PGC is measured from the population
+     * router (PGC 0) towards the known-preference router (PGC 1), so a minimum of 0 means "not
+     * worse than routing every user the same way".
+     *
+     * @param minPgcId smallest acceptable PGC at k of the ID split
+     * @param minPgcOod smallest acceptable PGC at k of the OOD split
+     */
+    public record FirstVersion(double minPgcId, double minPgcOod) {
+        public FirstVersion {
+            finite("first-version.min-pgc-id", minPgcId);
+            finite("first-version.min-pgc-ood", minPgcOod);
+        }
+
+        /** The minimum PGC of a split ({@code id} or {@code ood}). */
+        public double minPgc(String split) {
+            return switch (split) {
+                case "id" -> minPgcId;
+                case "ood" -> minPgcOod;
+                default -> throw new IllegalArgumentException("no minimum PGC for split '" + split + "'");
+            };
+        }
+
+        static FirstVersion fromConfig(Config c) {
+            return new FirstVersion(c.getDouble("min-pgc-id"), c.getDouble("min-pgc-ood"));
+        }
+
+        private static void finite(String name, double v) {
+            if (!Double.isFinite(v)) throw new IllegalArgumentException(name + " must be a finite number, got " + v);
+        }
     }
 
     private static void tolerance(String name, double v) {
@@ -45,7 +80,8 @@ public record GateSettings(int k, List<String> splits, double utilityTolerance, 
     /** {@code metarouter.gate}. */
     public static GateSettings fromConfig(Config gate) {
         return new GateSettings(gate.getInt("k"), gate.getStringList("splits"), gate.getDouble("utility-tolerance"),
-                gate.getDouble("pgc-tolerance"), estimator(gate.getString("off-policy-estimator")), gate.getDouble("off-policy-tolerance"));
+                gate.getDouble("pgc-tolerance"), estimator(gate.getString("off-policy-estimator")), gate.getDouble("off-policy-tolerance"),
+                FirstVersion.fromConfig(gate.getConfig("first-version")));
     }
 
     /** {@code none} (any case) or blank -> null; otherwise the lower-cased name. */

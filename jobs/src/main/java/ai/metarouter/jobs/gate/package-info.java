@@ -4,7 +4,10 @@
  * current {@code LATEST}, scored on the same held-out users with the same seed, and rejects the
  * candidate when it is worse than {@code LATEST} beyond configured tolerances on MetaRouter's
  * held-out utility and PGC at a chosen k (ID and OOD) or on the off-policy estimate of logged
- * route events. The nightly DAG ({@code airflow-dags/metarouter_nightly.py}) promotes only after a
- * pass. Nothing here starts Spark or touches {@code LATEST}.
+ * route events. A registry without {@code LATEST} (the first version) has nothing to compare with:
+ * {@code gate --no-baseline} then applies absolute sanity checks ({@code metarouter.gate.first-version}:
+ * finite metrics, PGC at least a minimum per split). The nightly DAG
+ * ({@code airflow-dags/metarouter_nightly.py}) promotes only after a pass. Nothing here starts
+ * Spark or touches {@code LATEST}.
  */
 package ai.metarouter.jobs.gate;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code metarouter gate} through {@link MetaRouterCli#run} on metrics.json files in evaluate's
  * format (contract.md), with the default tolerances of conf/metarouter.conf unless a test sets
  * them: pass, reject, the exit codes that tell them apart, gate-report.json, and the evaluations
- * it refuses to compare.
+ * it refuses to compare; and the first-version mode ({@code --no-baseline}, a registry without
+ * LATEST) with its absolute checks.
  */
 class GateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -229,6 +230,119 @@ class GateCommandTest {
         assertEquals(1, moved.exitCode());
         assertTrue(moved.stderr().contains("is v2, not the evaluated baseline v1"), moved.stderr());
         assertFalse(Files.exists(tmp.resolve("gate-report.json")));
+    }
+
+    private Run firstVersion(Path candidate, String... more) {
+        List<String> args = new ArrayList<>(List.of("gate", "--candidate", candidate.toString(), "--no-baseline",
+                "--report", tmp.resolve("gate-report.json").toString()));
+        args.addAll(Arrays.asList(more));
+        return cli(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aFirstVersionWithoutBaselinePassesTheAbsoluteChecksAndReportsANullBaseline() throws IOException {
+        // PGC at k = 6 is positive in both splits (at k = 0 it is 1 lower, i.e. negative: the gate must read k = 6).
+        Path candidate = write("candidate", metrics(1, 0.55, 0.40, 0.30, 0.05, 0.61));
+        Run run = firstVersion(candidate);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals("pass\n", run.stdout());
+        assertTrue(run.stderr().contains("candidate v1 passed the first-version checks (no LATEST)"), run.stderr());
+        JsonNode r = report();
+        assertEquals("pass", r.get("decision").asText());
+        assertEquals("first_version", r.get("mode").asText());
+        assertTrue(r.has("baseline") && r.get("baseline").isNull(), r.toString());
+        assertFalse(r.has("latest_at_gate"), "no --registry, no LATEST read");
+        assertEquals(1, r.at("/candidate/artifact_version").asInt());
+        assertEquals(0.0, r.at("/settings/min_pgc/id").asDouble(), 0.0);
+        assertEquals(0.0, r.at("/settings/min_pgc/ood").asDouble(), 0.0);
+        List<String> checked = new ArrayList<>();
+        for (JsonNode c : r.get("checks")) {
+            checked.add(c.get("metric").asText() + " " + c.get("split").asText());
+            assertTrue(c.get("passed").asBoolean(), c.toString());
+            assertTrue(c.get("baseline").isNull() && c.get("difference").isNull(), c.toString());
+            assertFalse(c.has("tolerance"), "an absolute check has a minimum, not a tolerance");
+        }
+        assertEquals(List.of("utility id", "pgc id", "utility ood", "pgc ood", "off_policy_snips logged"), checked);
+        JsonNode pgcOod = r.get("checks").get(3);
+        assertEquals(0.05, pgcOod.get("candidate").asDouble(), 1e-12);
+        assertEquals(0.0, pgcOod.get("minimum").asDouble(), 0.0);
+        assertTrue(r.get("checks").get(0).get("minimum").isNull(), "utility is only required to be finite");
+
+        assertEquals(GateCommand.REJECTED, firstVersion(candidate, "--k", "0").exitCode(), "at k = 0 the PGC is negative");
+    }
+
+    @Test
+    void aFirstVersionWorseThanThePopulationRouterOrWithoutAValueIsRejected() throws IOException {
+        ObjectNode m = metrics(1, 0.55, 0.40, 0.30, -0.20, 0.61);
+        ((ObjectNode) m.at("/policies/metarouter/id/6")).putNull("utility");
+        Path candidate = write("candidate", m);
+        Run run = firstVersion(candidate);
+        assertEquals(GateCommand.REJECTED, run.exitCode(), run.stderr());
+        assertEquals("reject\n", run.stdout());
+        String last = run.stderr().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("metarouter gate: candidate v1 rejected by the first-version checks (no LATEST): utility id: "
+                + "candidate n/a: the candidate has no value; pgc ood: candidate -0.2000: below the minimum 0.0000 by 0.2000"), last);
+        JsonNode r = report();
+        assertEquals("reject", r.get("decision").asText());
+        assertTrue(r.get("baseline").isNull());
+        assertEquals(2, r.get("reasons").size());
+
+        // The minima come from metarouter.gate.first-version; the flags win. The missing utility still fails.
+        Path fixed = write("fixed", metrics(1, 0.55, 0.40, 0.30, -0.20, 0.61));
+        assertEquals(GateCommand.REJECTED, firstVersion(fixed).exitCode());
+        Run tolerant = firstVersion(fixed, "--min-pgc-ood", "-0.25");
+        assertEquals(0, tolerant.exitCode(), tolerant.stderr());
+        assertEquals(-0.25, report().at("/settings/min_pgc/ood").asDouble(), 0.0);
+        Path strictConf = tmp.resolve("strict.conf");
+        Files.writeString(strictConf, "metarouter.gate.first-version.min-pgc-id = 0.5\n");
+        Run strict = firstVersion(fixed, "--min-pgc-ood", "-0.25", "--conf", strictConf.toString());
+        assertEquals(GateCommand.REJECTED, strict.exitCode(), strict.stderr());
+        assertEquals(0.5, report().at("/settings/min_pgc/id").asDouble(), 0.0);
+    }
+
+    @Test
+    void aFirstVersionNeedsTheRegistryWithoutLatestAndExactlyOneOfBaselineAndNoBaseline() throws IOException {
+        Path registry = tmp.resolve("registry");
+        try (ArtifactRegistry r = ArtifactRegistry.open(registry.toString())) {
+            r.publish(TestArtifacts.draft("v1"), TestArtifacts.bundle(1), TestArtifacts.trainingLog("v1"));
+        }
+        Path candidate = write("candidate", metrics(1, 0.55, 0.40, 0.30, 0.05, 0.61));
+        Run empty = firstVersion(candidate, "--registry", registry.toString());
+        assertEquals(0, empty.exitCode(), empty.stderr());
+        assertTrue(report().get("latest_at_gate").isNull(), report().toString());
+
+        try (ArtifactRegistry r = ArtifactRegistry.open(registry.toString())) {
+            r.promote(1);
+        }
+        Files.delete(tmp.resolve("gate-report.json"));
+        Run promoted = firstVersion(candidate, "--registry", registry.toString());
+        assertEquals(1, promoted.exitCode(), "not a rejection: there is a baseline to compare with");
+        assertTrue(promoted.stderr().contains("is v1, so there is a baseline after all"), promoted.stderr());
+        assertFalse(Files.exists(tmp.resolve("gate-report.json")));
+
+        Path latest = write("latest", metrics(1, 0.60, 0.60, 0.30, 0.50, 0.63));
+        assertEquals(2, gate(candidate, latest, "--no-baseline").exitCode(), "both --baseline and --no-baseline");
+        Run neither = cli("gate", "--candidate", candidate.toString(), "--report", tmp.resolve("gate-report.json").toString());
+        assertEquals(2, neither.exitCode());
+        assertTrue(neither.stderr().contains("exactly one of --baseline"), neither.stderr());
+        assertEquals(2, gate(write("candidate2", metrics(2, 0.60, 0.60, 0.30, 0.50, 0.63)), latest, "--min-pgc-id", "0").exitCode(),
+                "the minima belong to the first-version mode");
+    }
+
+    @Test
+    void aFirstVersionMustBeEvaluatedAtKAndWithTheOffPolicyLogUnlessTheEstimatorIsNone() throws IOException {
+        ObjectNode m = metrics(1, 0.55, 0.40, 0.30, 0.05, 0.61);
+        m.remove("off_policy");
+        Path candidate = write("candidate", m);
+        Run run = firstVersion(candidate);
+        assertEquals(1, run.exitCode());
+        assertTrue(run.stderr().contains("candidate metrics.json has no off_policy section"), run.stderr());
+        Run none = firstVersion(candidate, "--off-policy-estimator", "none");
+        assertEquals(0, none.exitCode(), none.stderr());
+        assertEquals(4, report().get("checks").size());
+        Run k2 = firstVersion(candidate, "--off-policy-estimator", "none", "--k", "2");
+        assertEquals(1, k2.exitCode());
+        assertTrue(k2.stderr().contains("candidate was not evaluated at k=2"), k2.stderr());
     }
 
     @Test
