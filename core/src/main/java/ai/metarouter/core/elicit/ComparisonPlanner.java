@@ -4,7 +4,6 @@ import ai.metarouter.core.data.CostScale;
 import ai.metarouter.core.model.MetaRouterModel;
 import ai.metarouter.core.model.PreferencePosterior;
 import ai.metarouter.core.model.UtilityBasis;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -193,24 +192,21 @@ public final class ComparisonPlanner {
         if (qHat.length != queries * arms || costUsd.length != queries * arms) {
             throw new IllegalArgumentException("predictions must hold " + queries + " x " + arms + " values");
         }
-        List<int[]> keys = new ArrayList<>();
-        List<Candidate> candidates = new ArrayList<>();
+        // Scored as generated, keeping only the best: memory does not grow with queries x pairs.
+        Question best = null;
         for (int q = 0; q < queries; q++) {
             int row = q * arms;
             for (int a = 0; a < arms; a++) {
                 if (Double.isNaN(qHat[row + a])) continue;
                 for (int b = a + 1; b < arms; b++) {
                     if (Double.isNaN(qHat[row + b]) || asked.contains(q, a, b)) continue;
-                    keys.add(new int[] {q, a, b});
-                    candidates.add(candidate(basis, scale, binaryQuality, qHat[row + a], costUsd[row + a], qHat[row + b],
-                            costUsd[row + b]));
+                    double info = expectedInformation(posterior, candidate(basis, scale, binaryQuality, qHat[row + a], costUsd[row + a],
+                            qHat[row + b], costUsd[row + b]));
+                    if (best == null || info > best.information()) best = new Question(q, a, b, info);
                 }
             }
         }
-        Choice choice = choose(posterior, candidates);
-        if (choice.index() < 0) return Optional.empty();
-        int[] key = keys.get(choice.index());
-        return Optional.of(new Question(key[0], key[1], key[2], choice.information()));
+        return Optional.ofNullable(best);
     }
 
     static double binaryEntropyBits(double p) {

@@ -1,6 +1,8 @@
 package ai.metarouter.core.serve;
 
 import ai.metarouter.core.model.UtilityBasis;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,9 +22,11 @@ public record ElicitRequest(String userId, List<String> queries, List<String> ca
     public static final int MAX_EXCLUDE = 1024;
 
     public ElicitRequest {
-        queries = queries == null ? null : List.copyOf(queries);
-        candidates = candidates == null ? null : List.copyOf(candidates);
-        exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        // Copies that keep null elements: RouterService rejects them with an InvalidRequestException naming the
+        // element (List.copyOf would throw a NullPointerException first).
+        queries = queries == null ? null : Collections.unmodifiableList(new ArrayList<>(queries));
+        candidates = candidates == null ? null : Collections.unmodifiableList(new ArrayList<>(candidates));
+        exclude = exclude == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(exclude));
     }
 
     /**

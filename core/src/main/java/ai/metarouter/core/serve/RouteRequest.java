@@ -1,5 +1,7 @@
 package ai.metarouter.core.serve;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -11,6 +13,7 @@ import java.util.List;
  */
 public record RouteRequest(String userId, String query, List<String> candidates) {
     public RouteRequest {
-        candidates = candidates == null ? null : List.copyOf(candidates);
+        // Keeps null elements so that RouterService can reject them with a message (List.copyOf would throw an NPE).
+        candidates = candidates == null ? null : Collections.unmodifiableList(new ArrayList<>(candidates));
     }
 }

@@ -59,6 +59,47 @@ class MetaRouterModelTest {
     }
 
     @Test
+    void posteriorIsTheAdaptedThetaWithTheInverseOfTheFeedbackHessian() {
+        List<Feedback> f = someFeedback();
+        PreferencePosterior post = model.posterior(f);
+        assertArrayEquals(model.adapt(f).theta(), post.mean(), 0.0, "the Laplace mean is the adapted theta");
+        // The precision written out independently: the prior's rho, each comparison's sigma(1 - sigma) v v',
+        // each reward's w_r psi psi' (InnerLoop's loss at theta').
+        int d = model.basis().dimension();
+        double[] theta = post.mean();
+        FeedbackContexts ctx = FeedbackContexts.of(f, model.basis(), model.costScale());
+        double[] h = new double[d * d];
+        double[] logRho = model.metaParameters().block(MetaBlock.LOG_RHO);
+        for (int j = 0; j < d; j++) h[j * d + j] = Math.exp(logRho[j]);
+        double[] v = ctx.pairDiffsView();
+        for (int i = 0; i < ctx.pairCount(); i++) {
+            double t = 0;
+            for (int j = 0; j < d; j++) t += theta[j] * v[i * d + j];
+            double s = 1 / (1 + Math.exp(-t));
+            for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) h[a * d + b] += s * (1 - s) * v[i * d + a] * v[i * d + b];
+        }
+        double[] psi = ctx.rewardPsiView();
+        assertTrue(ctx.rewardCount() > 0 && ctx.pairCount() > 0, "the feedback has both kinds");
+        for (int i = 0; i < ctx.rewardCount(); i++) {
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) h[a * d + b] += model.config().rewardWeight() * psi[i * d + a] * psi[i * d + b];
+            }
+        }
+        double[] cov = post.covariance();
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                double sum = 0;
+                for (int j = 0; j < d; j++) sum += cov[a * d + j] * h[j * d + b];
+                assertEquals(a == b ? 1.0 : 0.0, sum, 1e-9, "Sigma H at " + a + "," + b);
+            }
+        }
+        // No feedback: the prior, N(theta_init, diag(1/rho)).
+        PreferencePosterior prior = model.posterior(List.of());
+        assertArrayEquals(model.prior().theta(), prior.mean(), 0.0);
+        for (int j = 0; j < d; j++) assertEquals(Math.exp(-logRho[j]), prior.covariance()[j * d + j], 1e-12 * Math.exp(-logRho[j]));
+    }
+
+    @Test
     void blocksRoundTripToTheSameRouter() {
         Map<String, NamedTensor> blocks = model.toBlocks();
         List<ModelInfo> arms = new ArrayList<>();

@@ -183,6 +183,9 @@ class ElicitServiceTest {
             bad.put(new ElicitRequest("u", many, null, null, null), "queries has 65 entries, at most 64");
             bad.put(new ElicitRequest("u", List.of("q0", "x".repeat(40_000)), null, null, null), "queries[1] is longer than 32768");
             bad.put(new ElicitRequest("u", List.of("q0", "q1", "q0"), null, null, null), "queries[2] repeats queries[0]");
+            // Library callers: a null element is a bad request with a message, not a NullPointerException.
+            bad.put(new ElicitRequest("u", java.util.Arrays.asList("q0", null), null, null, null), "queries[1] must be a string");
+            bad.put(new ElicitRequest("u", q, java.util.Arrays.asList(a, null), null, null), "candidates must be model ids");
             bad.put(new ElicitRequest("u", q, List.of(), null, null), "candidates must name at least 2 models");
             bad.put(new ElicitRequest("u", q, List.of(a), null, null), "candidates must name at least 2 models");
             bad.put(new ElicitRequest("u", q, List.of(a, a), null, null), "model '" + a + "' appears twice in candidates");

@@ -105,6 +105,7 @@ public final class Aggregation {
             // Every sweep variant against its reference, over the users scored under both (the sweeps run on a subset).
             for (int v = 1; v < variants.size(); v++) {
                 int ref = referenceVariant(variants, v);
+                if (ref != 0) continue; // a drop with its retrained router: the "drop ...: artifact - retrained" comparison above
                 Comparison c = paired(poolComparison(variants, v), split, s.sweepK(), us, layout.indexOf(v, Policy.METAROUTER, s.sweepK()),
                         layout.indexOf(ref, Policy.METAROUTER, s.sweepK()));
                 if (c != null) out.add(c);
@@ -113,9 +114,11 @@ public final class Aggregation {
         return out;
     }
 
-    /** The name of the comparison of sweep variant v with its reference. */
+    /** The name of the paired comparison of sweep variant v with its reference ({@link #referenceVariant}). */
     static String poolComparison(List<PoolVariant> variants, int v) {
-        return "pool " + variants.get(v).name() + " - " + variants.get(referenceVariant(variants, v)).name();
+        int ref = referenceVariant(variants, v);
+        if (ref != 0) return "drop " + variants.get(v).subject() + ": artifact - retrained";
+        return "pool " + variants.get(v).name() + " - " + variants.get(ref).name();
     }
 
     /** Which router/pool a sweep variant is compared with: drop vs drop_retrained when present, else the full pool. */
@@ -131,6 +134,7 @@ public final class Aggregation {
     }
 
     static Comparison paired(String what, String split, int k, List<UserResult> us, int a, int b) {
+        if (a < 0 || b < 0) return null;
         List<double[]> pairs = new ArrayList<>();
         for (UserResult u : us) {
             double x = u.utility()[a];
@@ -144,8 +148,10 @@ public final class Aggregation {
             diff[i] = pairs.get(i)[0];
             base[i] = pairs.get(i)[1];
         }
-        double scale = Math.abs(mean(base));
-        return new Comparison(what, split, k, diff.length, mean(diff), se(diff), mean(diff) / scale, se(diff) / scale);
+        double[] x = new double[diff.length];
+        for (int i = 0; i < x.length; i++) x[i] = diff[i] + base[i];
+        // relative = mean(x) / mean(y) - 1 (sign kept for a negative base); its SE is the ratio's delta-method SE.
+        return new Comparison(what, split, k, diff.length, mean(diff), se(diff), mean(diff) / Math.abs(mean(base)), ratioSe(x, base));
     }
 
     static Cell cell(List<UserResult> all, int slot, int pop, int known, int oracle, int bootstrap, long seed) {

@@ -101,7 +101,10 @@ public final class EqualQualityCost {
         for (String split : splits) {
             List<UserResult> us = results.stream().filter(u -> u.split().equals(split)).toList();
             if (us.isEmpty()) continue;
-            for (Policy p : policies) savings.put(Report.key(p, split), saving(points, us, layout.indexOf(0, p, k)));
+            for (Policy p : policies) {
+                int slot = layout.indexOf(0, p, k);
+                if (slot >= 0) savings.put(Report.key(p, split), saving(points, us, slot));
+            }
         }
         return new Report(k, List.copyOf(points), java.util.Collections.unmodifiableMap(savings));
     }

@@ -96,6 +96,11 @@ public final class EvaluateCommand implements Command {
         int[] ks = parseKs(flags.getOrDefault("ks", join(conf.getIntList("ks"))));
         int sweepK = flags.getInt("sweep-k", conf.getInt("sweep-k"));
         if (sweepK < 0) throw CliException.usage("--sweep-k must be >= 0, got " + sweepK);
+        if (!flags.isSet("no-sweeps") && java.util.Arrays.stream(ks).noneMatch(k -> k == sweepK)) {
+            // The sweeps are compared with the full pool at sweep-k, which is only scored at the ks.
+            throw CliException.usage("--sweep-k " + sweepK + " must be one of --ks " + join(java.util.Arrays.stream(ks).boxed().toList())
+                    + " (or pass --no-sweeps)");
+        }
         ProfileDistribution.Config profiles = profileConfig(context.config().getConfig("metarouter.simulate"));
         EvalSettings settings = new EvalSettings(ks, sweepK, seed, conf.getDouble("linucb-alpha"), conf.getDouble("bandit-ridge"),
                 conf.getDouble("thompson-scale"), conf.getDouble("untrained-beta-init"), seed,

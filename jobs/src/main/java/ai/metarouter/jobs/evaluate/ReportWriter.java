@@ -15,10 +15,11 @@ import java.util.Map;
 public final class ReportWriter {
     private ReportWriter() {}
 
-    /** The headline k: 6 when evaluated (method.md's "about 6 feedback contexts"), else the sweep k. */
+    /** The headline k: 6 when evaluated (method.md's "about 6 feedback contexts"), else the sweep k when evaluated, else the largest k. */
     public static int headlineK(EvalSettings s) {
         for (int k : s.ks()) if (k == 6) return 6;
-        return s.sweepK();
+        for (int k : s.ks()) if (k == s.sweepK()) return k;
+        return s.ks()[s.ks().length - 1];
     }
 
     /** Policy x {ID, OOD}: utility (SE) and PGC (SE) at the headline k. */
@@ -273,7 +274,9 @@ public final class ReportWriter {
             - **metarouter_active**: the same artifact, but it chooses the k comparisons itself (active elicitation, core's
               `ComparisonPlanner`): one at a time, the pair of pool models on one of the user's context queries whose answer
               carries the most expected information about the user's utility weights under the router's Laplace posterior
-              (BALD, averaged over the pass/fail outcomes the predictor expects); the user answers as in the random protocol.
+              (BALD; on pass/fail data averaged over the outcomes the predictor expects, else at q^); the user answers as in
+              the random protocol. If the planner runs out of comparisons before k (a tiny pool), the active policies use all
+              it asked.
               **per_user_fit_active** and **bayes_id_prior_active** see the same chosen comparisons. All other policies see the
               random comparisons; population and known_preference see none, so PGC is defined the same way for both protocols.
             - Ties between models are split evenly (the expectation of a uniform tie-break).

@@ -124,7 +124,8 @@ public final class UserEvaluator {
                             case BAYES_ID_PRIOR_ACTIVE -> {
                                 double[][] diff = PreferenceFit.differences(activeAll.subList(0, Math.min(k, activeAll.size())), router.costScale());
                                 double[] pr = settings.idPrior();
-                                yield PreferenceFit.theta(PreferenceFit.posteriorMeanLambda(diff[0], diff[1], k, pr[0], pr[1], pr[2], pr[3]), d);
+                                yield PreferenceFit.theta(PreferenceFit.posteriorMeanLambda(diff[0], diff[1], diff[0].length, pr[0], pr[1], pr[2],
+                                        pr[3]), d);
                             }
                             case METAROUTER -> m == 0 ? metaTheta.computeIfAbsent(p + "@" + k, key -> routers.theta(p, ctx(contexts, user, k)))
                                     : router.adapt(ctx(contexts, user, k)).theta();
@@ -158,28 +159,31 @@ public final class UserEvaluator {
     List<Feedback.Pairwise> activeContexts(EvalUser user, MetaRouterModel router, boolean[] pool, double[] qh, double[] cu, int kMax) {
         UtilityProfile profile = user.utility();
         int[] ctxRows = Arrays.stream(user.ctxRow()).distinct().toArray();
-        List<int[]> keys = new ArrayList<>();
-        List<ComparisonPlanner.Candidate> candidates = new ArrayList<>();
-        for (int row : ctxRows) {
+        // The planner's grid: the user's context queries x all arms, q^ NaN (never asked) outside the pool
+        // or where the outcome table did not measure the arm (the user could not be shown its answer).
+        double[] qGrid = new double[ctxRows.length * nA];
+        double[] cGrid = new double[ctxRows.length * nA];
+        for (int i = 0; i < ctxRows.length; i++) {
+            int row = ctxRows[i];
             for (int a = 0; a < nA; a++) {
-                if (!pool[a] || Double.isNaN(qh[row * nA + a]) || Double.isNaN(panel.quality(row, a))) continue;
-                for (int b = a + 1; b < nA; b++) {
-                    if (!pool[b] || Double.isNaN(qh[row * nA + b]) || Double.isNaN(panel.quality(row, b))) continue;
-                    keys.add(new int[] {row, a, b});
-                    candidates.add(ComparisonPlanner.candidate(router.basis(), router.costScale(), panel.binaryQuality(),
-                            qh[row * nA + a], cu[row * nA + a], qh[row * nA + b], cu[row * nA + b]));
-                }
+                boolean askable = pool[a] && !Double.isNaN(panel.quality(row, a));
+                qGrid[i * nA + a] = askable ? qh[row * nA + a] : Double.NaN;
+                cGrid[i * nA + a] = cu[row * nA + a];
             }
         }
+        java.util.Set<Long> asked = new java.util.HashSet<>();
+        ComparisonPlanner.Asked already = (q, a, b) -> asked.contains(((long) q * nA + a) * nA + b);
         SplittableRandom rng = Seeds.random(settings.seed(), "active", user.userId());
         List<Feedback.Pairwise> out = new ArrayList<>(kMax);
-        for (int t = 0; t < kMax && !candidates.isEmpty(); t++) {
-            ComparisonPlanner.Choice choice = ComparisonPlanner.choose(router.posterior(out), candidates);
-            int[] key = keys.remove(choice.index());
-            candidates.remove(choice.index());
-            int row = key[0];
-            Outcome a = new Outcome(panel.arms().get(key[1]), panel.quality(row, key[1]), panel.cost(row, key[1]));
-            Outcome b = new Outcome(panel.arms().get(key[2]), panel.quality(row, key[2]), panel.cost(row, key[2]));
+        for (int t = 0; t < kMax; t++) {
+            java.util.Optional<ComparisonPlanner.Question> next = ComparisonPlanner.mostInformative(router.posterior(out), router.basis(),
+                    router.costScale(), panel.binaryQuality(), ctxRows.length, nA, qGrid, cGrid, already);
+            if (next.isEmpty()) break;
+            ComparisonPlanner.Question question = next.get();
+            asked.add(((long) question.query() * nA + question.a()) * nA + question.b());
+            int row = ctxRows[question.query()];
+            Outcome a = new Outcome(panel.arms().get(question.a()), panel.quality(row, question.a()), panel.cost(row, question.a()));
+            Outcome b = new Outcome(panel.arms().get(question.b()), panel.quality(row, question.b()), panel.cost(row, question.b()));
             double pA = Seeds.sigmoid(user.beta() * (profile.utility(a.quality(), a.costUsd(), scale)
                     - profile.utility(b.quality(), b.costUsd(), scale)));
             out.add(new Feedback.Pairwise("row-" + row, a, b, rng.nextDouble() < pA));

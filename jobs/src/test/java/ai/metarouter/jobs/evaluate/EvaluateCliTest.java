@@ -136,6 +136,12 @@ class EvaluateCliTest {
                 "--master", "local[2]");
         assertTrue(refused != 0);
         assertTrue(again.stream().anyMatch(l -> l.contains("--report") && l.contains("already exists")), String.join("\n", again));
+
+        // Sweeps need their k among the evaluated ks (they are compared with the full pool there).
+        List<String> sweepK = new ArrayList<>();
+        assertTrue(cli(sweepK, "evaluate", "--registry", registry, "--outcomes", bench, "--report", tmp.resolve("r2").toString(),
+                "--ks", "0,1", "--sweep-k", "6", "--master", "local[2]") != 0);
+        assertTrue(sweepK.stream().anyMatch(l -> l.contains("--sweep-k 6 must be one of --ks")), String.join("\n", sweepK));
     }
 
     private static Set<String> names(JsonNode n) {

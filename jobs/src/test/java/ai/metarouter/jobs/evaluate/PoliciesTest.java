@@ -159,6 +159,21 @@ class PoliciesTest {
     }
 
     @Test
+    void activeElicitationStopsWhenEveryComparisonWasAsked() {
+        // A two-model pool offers one comparison per context query: asking for more returns what there is.
+        QueryPanel.Predictions pred = world.panel.predictions().get(0);
+        boolean[] pool = new boolean[world.panel.numArms()];
+        pool[0] = true;
+        pool[1] = true;
+        EvalUser u = world.users.get(0);
+        long rows = java.util.Arrays.stream(u.ctxRow()).distinct().count();
+        List<Feedback.Pairwise> all = world.evaluator().activeContexts(u, world.model, pool, pred.qualityHat(), pred.costUsdHat(),
+                (int) rows + 5);
+        assertTrue(all.size() <= rows, all.size() + " comparisons from " + rows + " queries and one pair");
+        assertEquals(all.size(), all.stream().map(Feedback.Pairwise::query).distinct().count(), "a query twice with the only pair");
+    }
+
+    @Test
     void activeElicitationChoosesTheMostInformativeFirstComparison() {
         EvalUser u = world.users.get(0);
         Feedback.Pairwise first = active(u, 1).get(0);

@@ -23,7 +23,7 @@ public final class ServeMetrics {
     private final LabeledCounter requests = registry.register(new LabeledCounter("metarouter_http_requests_total",
             "HTTP requests by endpoint and status code.", List.of("endpoint", "code"), MAX_SERIES));
     private final LabeledHistogram latency = registry.register(new LabeledHistogram("metarouter_http_request_duration_seconds",
-            "HTTP request latency from handler entry to response written, by endpoint.", List.of("endpoint"),
+            "HTTP request latency from handler entry to response decided (writing it excluded), by endpoint.", List.of("endpoint"),
             Histogram.LATENCY_SECONDS, MAX_SERIES));
     private final LabeledCounter chosen = registry.register(new LabeledCounter("metarouter_route_chosen_total",
             "Route decisions by chosen model.", List.of("model"), MAX_SERIES));
