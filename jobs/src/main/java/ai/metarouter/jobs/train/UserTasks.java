@@ -1,6 +1,7 @@
 package ai.metarouter.jobs.train;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import ai.metarouter.core.data.InteractionEvent;
 import ai.metarouter.core.learn.UserCap;
@@ -25,12 +26,15 @@ import org.apache.spark.storage.StorageLevel;
  * user, built once and reused by every outer iteration.
  * <ol>
  *   <li>{@code repartition(partitions, user_id)}: all of a user's events land in one partition;</li>
- *   <li>{@code sortWithinPartitions(user_id, ts, event_id)}: each user's events are contiguous and
- *       in time order, so one streaming pass groups them ({@link PrepareUsers}) holding one user
- *       at a time;</li>
+ *   <li>{@code sortWithinPartitions(xxhash64(user_id), user_id, ts, event_id)}: each user's events
+ *       are contiguous and in time order, so one streaming pass groups them ({@link PrepareUsers})
+ *       holding one user at a time. The hash comes first because Spark's sorter compares a 64-bit
+ *       prefix of the first key before anything else: user ids that share their first 8 bytes
+ *       (u000001, u000002, ...) made every comparison a full string comparison;</li>
  *   <li>per user: {@link UserCap.Reservoir} keeps at most {@code max-events} events by a
  *       reproducible hash sample (memory O(cap) even for a user with 100x the median events),
- *       {@link UserTaskBuilder} builds the task with the frozen outcome predictor,
+ *       {@link UserTaskBuilder} builds the task with the frozen outcome predictor (remembering the
+ *       predictions of the last {@value #PREDICTION_CACHE} distinct queries of the partition),
  *       {@link UserCap#admit} decides whether it has enough data;</li>
  *   <li>the encoded users are persisted and counted ({@link PreparationStats}, one treeAggregate).
  *       Each record already is the task serialised by {@link PreparedUserCodec} (about 3.6 KB for a
@@ -51,6 +55,9 @@ import org.apache.spark.storage.StorageLevel;
  * each pass decodes its sampled users again, as before.
  */
 public final class UserTasks {
+    /** Distinct (query, candidates) whose predictions a partition's task builder remembers. */
+    static final int PREDICTION_CACHE = 8192;
+
     private final JavaRDD<byte[]> users;
     private final PreparationStats stats;
     /** The frozen model the tasks were built with; kept until {@link #unpersist}: lost blocks are rebuilt from it. */
@@ -159,7 +166,7 @@ public final class UserTasks {
         JavaRDD<byte[]> users = logs
                 .filter(col("user_id").isNotNull())
                 .repartition(partitions, col("user_id"))
-                .sortWithinPartitions(col("user_id"), col("ts"), col("event_id"))
+                .sortWithinPartitions(xxhash64(col("user_id")), col("user_id"), col("ts"), col("event_id"))
                 .javaRDD()
                 .mapPartitions(new PrepareUsers(snapshot, settingsMap));
         users.persist(StorageLevel.MEMORY_AND_DISK());
@@ -225,8 +232,8 @@ public final class UserTasks {
         public Iterator<byte[]> call(Iterator<Row> rows) {
             TrainSettings s = TrainSettings.fromMap(settings);
             MetaRouterModel model = snapshot.value().model();
-            return new Grouping(rows, UserTaskBuilder.forModel(model), new PreparedUserCodec(model.basis()), s.users(),
-                    s.trainer().objective().kMax());
+            return new Grouping(rows, UserTaskBuilder.forModel(model).withPredictionCache(PREDICTION_CACHE),
+                    new PreparedUserCodec(model.basis()), s.users(), s.trainer().objective().kMax());
         }
     }
 
@@ -243,6 +250,7 @@ public final class UserTasks {
         private final int kMax;
         private Row pending;
         private int userColumn = -1;
+        private InteractionEventRows.Reader reader;
 
         Grouping(Iterator<Row> rows, UserTaskBuilder builder, PreparedUserCodec codec, UserCap.Config cap, int kMax) {
             this.rows = rows;
@@ -261,7 +269,10 @@ public final class UserTasks {
         @Override
         public byte[] next() {
             if (pending == null) throw new NoSuchElementException();
-            if (userColumn < 0) userColumn = pending.fieldIndex("user_id");
+            if (userColumn < 0) {
+                userColumn = pending.fieldIndex("user_id");
+                reader = new InteractionEventRows.Reader(pending.schema());
+            }
             String userId = pending.getString(userColumn);
             UserCap.Reservoir reservoir = new UserCap.Reservoir(userId, cap);
             int unreadable = 0;
@@ -270,7 +281,7 @@ public final class UserTasks {
             while (pending != null && userId.equals(pending.getString(userColumn))) {
                 InteractionEvent e;
                 try {
-                    e = InteractionEventRows.fromRow(pending);
+                    e = reader.read(pending);
                 } catch (IllegalArgumentException bad) {
                     e = null;
                 }
