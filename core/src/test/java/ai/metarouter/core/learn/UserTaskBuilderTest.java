@@ -21,10 +21,15 @@ class UserTaskBuilderTest {
     private static final FeatureSpec SPEC = new FeatureSpec(16, 1, 3, true, 1);
 
     private static UserTaskBuilder builder() {
+        return builder(new double[16], 0.0, 0.0);
+    }
+
+    /** Arms whose predicted quality depends on the query through {@code projection} with weights {@code wCheap}, {@code wDear}. */
+    private static UserTaskBuilder builder(double[] projection, double wCheap, double wDear) {
         List<ArmDescriptor> arms = List.of(
-                new ArmDescriptor(new ModelInfo("cheap", 0.1, 0.2, 1e-4, 10), new double[] {0.0, -0.5}, Math.log(1e-4), 0.0),
-                new ArmDescriptor(new ModelInfo("dear", 5.0, 15.0, 1e-2, 10), new double[] {0.0, 1.5}, Math.log(1e-2), 0.0));
-        OutcomePredictor p = new OutcomePredictor(16, 1, new double[16], arms);
+                new ArmDescriptor(new ModelInfo("cheap", 0.1, 0.2, 1e-4, 10), new double[] {wCheap, -0.5}, Math.log(1e-4), 0.0),
+                new ArmDescriptor(new ModelInfo("dear", 5.0, 15.0, 1e-2, 10), new double[] {wDear, 1.5}, Math.log(1e-2), 0.0));
+        OutcomePredictor p = new OutcomePredictor(16, 1, projection, arms);
         return new UserTaskBuilder(new HashedNgramFeaturizer(SPEC), p, new CostScale(Math.log(1e-4), Math.log(1e-2)), UtilityBasis.defaults());
     }
 
@@ -63,5 +68,39 @@ class UserTaskBuilderTest {
         InteractionEvent e = InteractionEvent.reward("e1", "someone-else", 1, "q", "t", null, new Outcome("cheap", 0.5, 1e-4), 0.1, "p", null);
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> builder().build("u", List.of(e)));
         assertTrue(err.getMessage().contains("someone-else"));
+    }
+
+    @Test
+    void thePredictionCacheGivesTheUncachedTasksBitForBit() {
+        double[] projection = new double[16];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (int i = 0; i < projection.length; i++) projection[i] = rng.nextDouble(-2, 2);
+        UserTaskBuilder plain = builder(projection, 1.0, -0.7);
+        List<String> queries = List.of("prove the lemma", "write a haiku", "sum these numbers", "translate this", "prove the lemma again");
+        List<List<String>> candidateSets = List.of(List.of("cheap", "dear"), List.of("dear", "cheap"), List.of("retired", "dear", "cheap"));
+        List<InteractionEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String query = queries.get(rng.nextInt(queries.size()));
+            List<String> candidates = candidateSets.get(rng.nextInt(candidateSets.size()));
+            events.add(InteractionEvent.route("e" + i, "u", 1000L * i, "q" + i, query, null, candidates, "dear", 0.5, 0.8, 0.01, 0.4,
+                    "uniform", null));
+        }
+        UserTask expected = plain.build("u", events);
+        java.util.Set<String> distinctPsi = new java.util.HashSet<>();
+        // capacity 2 < 15 distinct (query, candidates): hits, misses and evictions all happen
+        for (UserTaskBuilder cached : List.of(plain.withPredictionCache(2), plain.withPredictionCache(1000))) {
+            UserTask actual = cached.build("u", events);
+            assertEquals(expected.events().size(), actual.events().size());
+            for (int i = 0; i < expected.events().size(); i++) {
+                TaskEvent.Route a = (TaskEvent.Route) expected.events().get(i);
+                TaskEvent.Route b = (TaskEvent.Route) actual.events().get(i);
+                assertEquals(a.candidates(), b.candidates());
+                assertEquals(a.chosen(), b.chosen());
+                assertTrue(java.util.Arrays.equals(a.candidatePsi(), b.candidatePsi()), "event " + i);
+                distinctPsi.add(java.util.Arrays.toString(a.candidatePsi()));
+            }
+        }
+        assertTrue(distinctPsi.size() >= 8, "queries and candidate orders give different predictions: " + distinctPsi.size());
+        assertThrows(IllegalArgumentException.class, () -> plain.withPredictionCache(0));
     }
 }

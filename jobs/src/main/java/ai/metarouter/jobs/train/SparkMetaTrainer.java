@@ -153,7 +153,7 @@ public final class SparkMetaTrainer {
     public GradientAccumulator accumulate(MetaParameters params, int iteration, UserSample sample) {
         Broadcast<double[]> bcParams = sc.broadcast(params.toArray());
         try {
-            return users.encoded()
+            return users.training()
                     .mapPartitions(new EvaluateUsers(bcParams, settingsMap, iteration, sample))
                     .treeAggregate(new GradientAccumulator(params.size()), GradientAccumulator::merge, GradientAccumulator::merge,
                             settings.treeDepth());
@@ -235,7 +235,7 @@ public final class SparkMetaTrainer {
     }
 
     /** Per partition: the objective of every sampled admitted user into one accumulator. */
-    static final class EvaluateUsers implements FlatMapFunction<Iterator<byte[]>, GradientAccumulator> {
+    static final class EvaluateUsers implements FlatMapFunction<Iterator<TrainingUser>, GradientAccumulator> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<double[]> params;
         private final Map<String, Object> settings;
@@ -250,7 +250,7 @@ public final class SparkMetaTrainer {
         }
 
         @Override
-        public Iterator<GradientAccumulator> call(Iterator<byte[]> users) {
+        public Iterator<GradientAccumulator> call(Iterator<TrainingUser> users) {
             TrainerConfig config = TrainSettings.fromMap(settings).trainer();
             MetaDimensions dims = new MetaDimensions(config.basis().dimension(), config.hidden(), config.latent());
             MetaParameters p = MetaParameters.of(dims, params.value());
@@ -258,9 +258,9 @@ public final class SparkMetaTrainer {
             PreparedUserCodec codec = new PreparedUserCodec(config.basis());
             GradientAccumulator acc = new GradientAccumulator(p.size());
             while (users.hasNext()) {
-                byte[] u = users.next();
-                if (!PreparedUserCodec.admitted(u) || !sample.includes(PreparedUserCodec.userId(u))) continue;
-                PreparedUser user = codec.decode(u);
+                TrainingUser u = users.next();
+                if (!sample.includes(u.userId())) continue;
+                PreparedUser user = u.user(codec);
                 acc.add(objective.evaluate(p, user.task(), config.seed(), iteration), user.weight());
             }
             return Collections.singletonList(acc).iterator();

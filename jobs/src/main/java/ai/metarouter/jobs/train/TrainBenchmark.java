@@ -42,9 +42,11 @@ import org.apache.spark.sql.SparkSession;
  *       job ({@link TrainJob}, publish included) over every user, full batch: wall time, events/s,
  *       driver peak heap and RSS, and every executor's peak JVM heap and RSS (Spark's executor
  *       metrics; under {@code local-cluster} the executors are separate JVMs);</li>
- *   <li>{@code compare --logs L --outcomes O --iterations I [--master local[2]]}: the same persisted
- *       tasks trained by {@link SparkMetaTrainer} and by the single-threaded
- *       {@link ReferenceTrainer}, outer loops timed after a JIT warm-up, parameters compared.</li>
+ *   <li>{@code compare --logs L --outcomes O --iterations I [--master local[2]] [--partitions P]
+ *       [--decoded-cache auto|on|off]}: the same persisted tasks trained by {@link SparkMetaTrainer}
+ *       and by the single-threaded {@link ReferenceTrainer}, after a JIT warm-up, one iteration of
+ *       each in turn (so that other jobs' load weighs on both alike), each timed in wall and process
+ *       CPU seconds, with Spark's task metrics; parameters compared.</li>
  * </ul>
  * Figures go to stdout and, as one JSON line per run, to {@code <work>/bench-results.jsonl}.
  */
@@ -141,8 +143,10 @@ public final class TrainBenchmark {
         int partitions = flags.containsKey("partitions") ? Integer.parseInt(flags.get("partitions"))
                 : TrainJob.defaultPartitions(spark, logs);
         log("splitting by user into " + partitions + " partitions");
-        UserTasks users = UserTasks.prepare(spark, logs, initial, settings, partitions);
-        log(String.format(Locale.ROOT, "%,d users, %,d events", users.stats().admittedUsers(), users.stats().admittedEvents()));
+        UserTasks.DecodedCache decodedCache = UserTasks.DecodedCache.valueOf(flags.getOrDefault("decoded-cache", "auto").toUpperCase(Locale.ROOT));
+        UserTasks users = UserTasks.prepare(spark, logs, initial, settings, partitions, decodedCache);
+        log(String.format(Locale.ROOT, "%,d users, %,d events; decoded users in memory: %s (%s)", users.stats().admittedUsers(),
+                users.stats().admittedEvents(), users.decodedInMemory(), decodedCache));
 
         PreparedUserCodec codec = new PreparedUserCodec(initial.basis());
         List<UserTask> tasks = new ArrayList<>();
@@ -153,29 +157,64 @@ public final class TrainBenchmark {
             weights.put(u.userId(), u.weight());
         }
         ReferenceTrainer reference = new ReferenceTrainer(settings.trainer());
-        SparkMetaTrainer trainer = new SparkMetaTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), settings, users,
+        TrainSettings warmUp = settings.withTrainer(settings.trainer().withIterations(2, settings.trainer().usersPerIteration()));
+        SparkMetaTrainer trainer = new SparkMetaTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), warmUp, users,
                 initial.metaParameters().dims());
 
-        // JIT warm-up of the per-user code (the executors are threads of this JVM in local mode).
+        // JIT warm-up of the per-user code (the executors are threads of this JVM in local mode); the
+        // first Spark pass also fills the decoded-task cache, as the train job's first iteration does.
         log("warm-up");
         reference.metaTrain(initial, tasks.subList(0, Math.min(tasks.size(), 5000)), weights, AdamState.initial(initial.metaParameters().size()),
                 0, 1, null);
         trainer.adam(TrainState.start(initial.metaParameters()), r -> {}, s -> {}).params();
 
-        log("Spark outer loop");
-        long t0 = System.nanoTime();
-        TrainState sparkEnd = trainer.adam(TrainState.start(initial.metaParameters()),
-                r -> log("spark " + r.progressLine()), s -> {});
-        double sparkSeconds = (System.nanoTime() - t0) / 1e9;
+        // Interleaved, Spark iteration i then reference iteration i: the machine is shared, and
+        // whatever load other jobs put on it then weighs on both loops alike.
+        log("outer loops, interleaved by iteration");
+        String loadBefore = loadAverage();
+        TaskTimes taskTimes = new TaskTimes();
+        spark.sparkContext().addSparkListener(taskTimes);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        TrainState sparkEnd = TrainState.start(initial.metaParameters());
+        MetaRouterModel referenceModel = initial;
+        AdamState referenceAdam = AdamState.initial(initial.metaParameters().size());
+        long sparkNanos = 0;
+        long sparkCpuNanos = 0;
+        long referenceNanos = 0;
+        long referenceCpuNanos = 0;
+        double ceilingSum = 0;
+        for (int it = 0; it < iterations; it++) {
+            ceilingSum += twoThreadCeiling(500_000_000L);
+            TrainSettings upTo = settings.withTrainer(settings.trainer().withIterations(it + 1, settings.trainer().usersPerIteration()));
+            SparkMetaTrainer step = new SparkMetaTrainer(jsc, upTo, users, initial.metaParameters().dims());
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            sparkEnd = step.adam(sparkEnd, r -> log("spark " + r.progressLine()), s -> {});
+            sparkNanos += System.nanoTime() - t0;
+            sparkCpuNanos += processCpuNanos() - cpu0;
 
-        log("reference outer loop");
-        long t1 = System.nanoTime();
-        ReferenceTrainer.Result ref = reference.metaTrain(initial, tasks, weights, AdamState.initial(initial.metaParameters().size()), 0,
-                iterations, line -> log(String.format(Locale.ROOT, "reference iteration %d: loss %.6f", line.iteration(), line.meanLoss())));
-        double referenceSeconds = (System.nanoTime() - t1) / 1e9;
+            long cpu1 = processCpuNanos();
+            long t1 = System.nanoTime();
+            ReferenceTrainer.Result ref = reference.metaTrain(referenceModel, tasks, weights, referenceAdam, it, 1,
+                    line -> log(String.format(Locale.ROOT, "reference iteration %d: loss %.6f", line.iteration(), line.meanLoss())));
+            referenceNanos += System.nanoTime() - t1;
+            referenceCpuNanos += processCpuNanos() - cpu1;
+            referenceModel = ref.model();
+            referenceAdam = ref.adamState();
+        }
+        double sparkSeconds = sparkNanos / 1e9;
+        double sparkCpuSeconds = sparkCpuNanos / 1e9;
+        double referenceSeconds = referenceNanos / 1e9;
+        double referenceCpuSeconds = referenceCpuNanos / 1e9;
+        try {
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } catch (java.util.concurrent.TimeoutException e) {
+            log("listener bus did not drain: task times may miss the last tasks");
+        }
+        spark.sparkContext().removeSparkListener(taskTimes);
 
         double[] a = sparkEnd.params().toArray();
-        double[] b = ref.model().metaParameters().toArray();
+        double[] b = referenceModel.metaParameters().toArray();
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
             double scale = Math.max(Math.abs(a[i]), Math.abs(b[i]));
@@ -187,9 +226,16 @@ public final class TrainBenchmark {
         out.put("events_trained", users.stats().admittedEvents());
         out.put("iterations", iterations);
         out.put("partitions", users.partitions());
+        out.put("decoded_users_in_memory", users.decodedInMemory());
         out.put("spark_seconds", sparkSeconds);
         out.put("reference_seconds", referenceSeconds);
         out.put("speedup", referenceSeconds / sparkSeconds);
+        out.put("cores", spark.sparkContext().defaultParallelism());
+        out.put("spark_process_cpu_seconds", sparkCpuSeconds);
+        out.put("reference_process_cpu_seconds", referenceCpuSeconds);
+        out.putAll(taskTimes.summary(sparkSeconds, spark.sparkContext().defaultParallelism()));
+        out.put("load_average_1m_before_loops", loadBefore);
+        out.put("two_thread_ceiling", ceilingSum / iterations);
         out.put("max_relative_parameter_difference", worst);
         out.putAll(driverMemory());
         users.unpersist();
@@ -260,6 +306,94 @@ public final class TrainBenchmark {
         long peakLive() {
             sample();
             return peakLive;
+        }
+    }
+
+    /**
+     * What two busy threads get done over what one gets done in the same time on this machine right
+     * now (a pure arithmetic loop, one thread for {@code nanos}, then two): the most local[2] can gain
+     * over a single thread at the moment. 2 on two idle cores; about 1 when other jobs (or the
+     * machine's CPU limit) leave this process one core's worth, whatever its thread count.
+     */
+    static double twoThreadCeiling(long nanos) {
+        long one = spin(nanos);
+        long[] two = new long[2];
+        Thread a = new Thread(() -> two[0] = spin(nanos), "bench-ceiling-a");
+        Thread b = new Thread(() -> two[1] = spin(nanos), "bench-ceiling-b");
+        a.start();
+        b.start();
+        try {
+            a.join();
+            b.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+        return (double) (two[0] + two[1]) / Math.max(1, one);
+    }
+
+    private static volatile double spinSink;
+
+    /** Rounds of a dependent multiply-add chain done in {@code nanos} of wall time. */
+    private static long spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        long rounds = 0;
+        double x = 1.0;
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 10_000; i++) x = x * 1.0000001 + 1e-9;
+            rounds++;
+        }
+        spinSink = x;
+        return rounds;
+    }
+
+    /** CPU time of this whole JVM (every thread, GC and JIT included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * Where the Spark tasks' time went (Spark's task metrics, summed over every task of the timed
+     * loop): running, on CPU, deserialising the task, in GC, serialising the result; and how busy
+     * the cores were (task run time / (cores x wall time)).
+     */
+    static final class TaskTimes extends SparkListener {
+        private final java.util.concurrent.atomic.LongAdder tasks = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder stages = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder runMillis = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder cpuNanos = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder deserializeMillis = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder gcMillis = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder resultSerializationMillis = new java.util.concurrent.atomic.LongAdder();
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+            org.apache.spark.executor.TaskMetrics m = e.taskMetrics();
+            tasks.increment();
+            if (m == null) return;
+            runMillis.add(m.executorRunTime());
+            cpuNanos.add(m.executorCpuTime() + m.executorDeserializeCpuTime());
+            deserializeMillis.add(m.executorDeserializeTime());
+            gcMillis.add(m.jvmGCTime());
+            resultSerializationMillis.add(m.resultSerializationTime());
+        }
+
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+            stages.increment();
+        }
+
+        Map<String, Object> summary(double wallSeconds, int cores) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("spark_stages", stages.sum());
+            m.put("spark_tasks", tasks.sum());
+            m.put("spark_task_run_seconds", runMillis.sum() / 1e3);
+            m.put("spark_task_cpu_seconds", cpuNanos.sum() / 1e9);
+            m.put("spark_task_deserialize_seconds", deserializeMillis.sum() / 1e3);
+            m.put("spark_task_gc_seconds", gcMillis.sum() / 1e3);
+            m.put("spark_task_result_serialization_seconds", resultSerializationMillis.sum() / 1e3);
+            m.put("spark_core_busy_share", runMillis.sum() / 1e3 / (cores * wallSeconds));
+            return m;
         }
     }
 

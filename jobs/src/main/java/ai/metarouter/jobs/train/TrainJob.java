@@ -221,8 +221,9 @@ public final class TrainJob {
                 stats.users(), stats.admittedUsers(), stats.tooFewEvents(), stats.nothingToScore(), stats.cappedUsers(),
                 stats.maxUserEvents(), stats.eventsRead(), stats.admittedEvents(), stats.skippedEvents()));
         long[] persisted = users.persistedBytes();
-        progress.accept(String.format("persisted tasks: %,d MB in executor memory, %,d MB on executor disk, %d partitions",
-                persisted[0] >> 20, persisted[1] >> 20, users.partitions()));
+        progress.accept(String.format("persisted tasks: %,d MB in executor memory, %,d MB on executor disk, %d partitions; "
+                + "decoded tasks %s", persisted[0] >> 20, persisted[1] >> 20, users.partitions(),
+                users.decodedInMemory() ? "kept in memory between iterations" : "decoded on each pass (they would not fit in memory)"));
         if (stats.admittedUsers() == 0) {
             users.unpersist();
             throw new TrainException("no user in " + source.logsLabel() + range + " has enough data to train on (" + stats.users()

@@ -269,6 +269,37 @@ class SparkMetaTrainerTest {
     }
 
     @Test
+    void keepingTheDecodedTasksInMemoryChangesNoBit() {
+        double[][] params = new double[2][];
+        UserTasks.DecodedCache[] modes = {UserTasks.DecodedCache.ON, UserTasks.DecodedCache.OFF};
+        for (int m = 0; m < modes.length; m++) {
+            UserTasks users = UserTasks.prepare(spark, logs, initial, SETTINGS, 3, modes[m]);
+            try {
+                assertEquals(modes[m] == UserTasks.DecodedCache.ON, users.decodedInMemory());
+                params[m] = new SparkMetaTrainer(jsc, SETTINGS, users, initial.metaParameters().dims())
+                        .adam(TrainState.start(initial.metaParameters()), r -> {}, s -> {}).params().toArray();
+                long cached = 0;
+                for (org.apache.spark.storage.RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+                    if (info.id() == users.training().id()) cached = info.memSize();
+                }
+                if (users.decodedInMemory()) assertTrue(cached > 0, "the decoded users are persisted");
+                else assertEquals(0, cached);
+                assertEquals(60, users.training().count(), "admitted users only");
+            } finally {
+                users.unpersist();
+            }
+        }
+        assertTrue(Arrays.equals(params[0], params[1]), "decoded in memory or decoded per pass: the same parameters");
+        // A few thousand bytes of tasks fit in any executor's free storage memory.
+        UserTasks auto = prepare(SETTINGS, 2);
+        try {
+            assertTrue(auto.decodedInMemory());
+        } finally {
+            auto.unpersist();
+        }
+    }
+
+    @Test
     void bernoulliUserSamplingEqualsTheReferenceTrainer() {
         TrainSettings settings = SETTINGS.withTrainer(SETTINGS.trainer().withUserSampleRate(0.3));
         ReferenceTrainer.Result expected = referenceAdam(settings, reference(settings));
