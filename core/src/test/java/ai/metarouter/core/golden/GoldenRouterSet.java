@@ -14,6 +14,7 @@ import ai.metarouter.core.data.Feedback;
 import ai.metarouter.core.data.ModelCatalog;
 import ai.metarouter.core.data.ModelInfo;
 import ai.metarouter.core.data.Outcome;
+import ai.metarouter.core.elicit.ComparisonPlanner;
 import ai.metarouter.core.featurize.FeatureSpec;
 import ai.metarouter.core.featurize.HashedNgramFeaturizer;
 import ai.metarouter.core.featurize.QueryFeatures;
@@ -25,6 +26,7 @@ import ai.metarouter.core.model.MetaParameters;
 import ai.metarouter.core.model.MetaRouterModel;
 import ai.metarouter.core.model.ModelConfig;
 import ai.metarouter.core.model.OutcomePredictor;
+import ai.metarouter.core.model.PreferencePosterior;
 import ai.metarouter.core.model.RouterArtifacts;
 import ai.metarouter.core.model.UserState;
 import ai.metarouter.core.model.UtilityBasis;
@@ -53,10 +55,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -74,12 +78,15 @@ import java.util.stream.Stream;
  *       combining marks, zero-width and ideographic spaces, lone and paired surrogates, characters
  *       Java 17 does not know yet, 20,000 characters, 3,000 repeats of one word), users with 0 to
  *       8 feedback contexts (comparisons and rewards, extreme qualities, zero and huge costs),
- *       cases (version, user, query, candidate subset in any order, event id), explorations and
- *       extra featuriser specs;</li>
+ *       cases (version, user, query, candidate subset in any order, event id), explorations,
+ *       extra featuriser specs and elicitations (version, user, query indices, candidates, comparisons
+ *       already asked);</li>
  *   <li>{@code golden-outputs.json}: what this build computes for them: the features of every
  *       query under every spec, every user's latent z and adapted theta, and per case the expected
  *       quality and cost, the scores, the greedy choice and every exploration's probabilities,
- *       seeded choice and propensity.</li>
+ *       seeded choice and propensity; the Laplace posterior (mean, covariance) of some users; per
+ *       elicitation the most informative comparison and its information with pass/fail and with
+ *       graded quality outcomes ({@link ComparisonPlanner#mostInformative}).</li>
  * </ul>
  * {@code GoldenRouterSetTest} fails when this build no longer computes the committed outputs (a
  * change of the model's math, featuriser or exploration): regenerate them with
@@ -369,7 +376,42 @@ public final class GoldenRouterSet {
                 }
             }
         }
+        root.set("elicitations", elicitations());
         return root;
+    }
+
+    /** Users of 0, 1, 6 and 8 feedback contexts whose posteriors the outputs list (per version). */
+    static final List<String> POSTERIOR_USERS = List.of("u0", "u1", "u6", "u8");
+
+    /**
+     * "Which comparison next" requests: per version, users of 0 to 8 feedback contexts, a few
+     * queries, every model or a subset in another order, and comparisons already asked (in either
+     * model order, one of a model outside the candidates).
+     */
+    static ArrayNode elicitations() {
+        ArrayNode a = NODES.arrayNode();
+        List<String> users = List.of("u0", "u1", "u3", "u6", "u8");
+        int[][] querySets = {{2, 3, 4, 11, 13}, {0, 5, 12}, {14, 3}, {9, 2, 10, 6}, {4}};
+        for (int version = 1; version <= 2; version++) {
+            List<String> ids = catalog(version).stream().map(ModelInfo::id).toList();
+            for (int u = 0; u < users.size(); u++) {
+                ObjectNode e = a.addObject().put("version", version).put("user", users.get(u));
+                ArrayNode q = e.putArray("queries");
+                for (int qi : querySets[u]) q.add(qi);
+                if ((u + version) % 2 == 0) {
+                    e.putNull("candidates");
+                } else {
+                    e.putArray("candidates").add(ids.get(5)).add(ids.get(1)).add(ids.get(3)).add(ids.get(0));
+                }
+                ArrayNode exclude = e.putArray("exclude");
+                if (u >= 3) {
+                    exclude.addObject().put("query_index", 0).put("model_a", ids.get(1)).put("model_b", ids.get(0));
+                    exclude.addObject().put("query_index", querySets[u].length - 1).put("model_a", ids.get(3)).put("model_b", ids.get(5));
+                    exclude.addObject().put("query_index", 0).put("model_a", ids.get(6)).put("model_b", ids.get(2));
+                }
+            }
+        }
+        return a;
     }
 
     // ---------------------------------------------------------------- outputs
@@ -520,7 +562,55 @@ public final class GoldenRouterSet {
                 dn.put("chosen", candidates.get(d.chosenIndex())).put("propensity", d.propensity());
             }
         }
+
+        ArrayNode posteriors = root.putArray("posteriors");
+        for (Map.Entry<Integer, MetaRouterModel> e : models.entrySet()) {
+            for (String uid : POSTERIOR_USERS) {
+                PreferencePosterior p = e.getValue().posterior(feedback.get(uid));
+                ObjectNode o = posteriors.addObject().put("version", e.getKey()).put("user", uid);
+                o.set("mean", doubles(p.mean()));
+                o.set("covariance", doubles(p.covariance()));
+            }
+        }
+        ArrayNode elicitations = root.putArray("elicitations");
+        if (inputs.has("elicitations")) {
+            for (JsonNode e : inputs.get("elicitations")) elicitations.add(elicitation(e, models.get(e.get("version").asInt()), queries, feedback));
+        }
         return root;
+    }
+
+    /** {@link ComparisonPlanner#mostInformative} for one elicitation, with pass/fail and with graded outcomes. */
+    private static ObjectNode elicitation(JsonNode e, MetaRouterModel m, List<String> queries, Map<String, List<Feedback>> feedback) {
+        String uid = e.get("user").asText();
+        List<String> asked = new ArrayList<>();
+        e.get("queries").forEach(q -> asked.add(queries.get(q.asInt())));
+        List<String> candidates = new ArrayList<>();
+        if (e.get("candidates").isNull()) candidates.addAll(m.predictor().armIds());
+        else e.get("candidates").forEach(id -> candidates.add(id.asText()));
+        int n = candidates.size();
+        int[] arms = new int[n];
+        for (int i = 0; i < n; i++) arms[i] = m.predictor().armIds().indexOf(candidates.get(i));
+        Set<List<Integer>> exclude = new HashSet<>();
+        for (JsonNode x : e.get("exclude")) {
+            int pa = candidates.indexOf(x.get("model_a").asText());
+            int pb = candidates.indexOf(x.get("model_b").asText());
+            if (pa >= 0 && pb >= 0) exclude.add(List.of(x.get("query_index").asInt(), Math.min(pa, pb), Math.max(pa, pb)));
+        }
+        PreferencePosterior posterior = m.posterior(feedback.get(uid));
+        ComparisonPlanner.Grid grid = ComparisonPlanner.predict(m, asked, arms);
+        ObjectNode o = NODES.objectNode().put("version", e.get("version").asInt()).put("user", uid);
+        for (boolean passFail : new boolean[] {true, false}) {
+            ComparisonPlanner.Question best = ComparisonPlanner.mostInformative(posterior, m.basis(), m.costScale(), passFail,
+                    asked.size(), n, grid.qHat(), grid.costUsd(), (q, a, b) -> exclude.contains(List.of(q, a, b))).orElseThrow();
+            // The runner-up: how far the choice is from a tie (a reader's rounding must not flip it).
+            double runnerUp = ComparisonPlanner.mostInformative(posterior, m.basis(), m.costScale(), passFail, asked.size(), n,
+                    grid.qHat(), grid.costUsd(), (q, a, b) -> exclude.contains(List.of(q, a, b))
+                            || (q == best.query() && a == best.a() && b == best.b()))
+                    .map(ComparisonPlanner.Question::information).orElse(Double.NEGATIVE_INFINITY);
+            o.putObject(passFail ? "pass_fail" : "graded").put("query_index", best.query()).put("model_a", candidates.get(best.a()))
+                    .put("model_b", candidates.get(best.b())).put("information", best.information()).put("runner_up_information", runnerUp);
+        }
+        return o;
     }
 
     // ---------------------------------------------------------------- files

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.metarouter.core.bandit.Softmax;
 import ai.metarouter.core.data.Feedback;
+import ai.metarouter.core.serve.ElicitRequest;
+import ai.metarouter.core.serve.ElicitResult;
 import ai.metarouter.core.serve.FeedbackRequest;
 import ai.metarouter.core.serve.RouteRequest;
 import ai.metarouter.core.serve.RouteResult;
@@ -22,9 +24,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,21 @@ class GoldenRouterSetTest {
             for (int i = 0; i < s.size(); i++) for (int j = i + 1; j < s.size(); j++) tie |= Math.abs(s.get(i) - s.get(j)) < 1e-9;
         }
         assertTrue(!tie, "no near-ties in the golden scores: a greedy choice must not hinge on rounding");
+
+        Map<String, Integer> sizes = new HashMap<>();
+        for (JsonNode u : inputs.get("users")) sizes.put(u.get("id").asText(), u.get("feedback").size());
+        Set<Integer> elicited = new HashSet<>();
+        for (JsonNode e : inputs.get("elicitations")) elicited.add(sizes.get(e.get("user").asText()));
+        assertTrue(elicited.containsAll(List.of(0, 1, 8)) && elicited.size() >= 4, "elicitations for users of 0 to 8 contexts: " + elicited);
+        assertEquals(inputs.get("elicitations").size(), outputs.get("elicitations").size());
+        for (JsonNode e : outputs.get("elicitations")) {
+            for (String outcomes : List.of("pass_fail", "graded")) {
+                JsonNode c = e.get(outcomes);
+                assertTrue(c.get("information").asDouble() - c.get("runner_up_information").asDouble() > 1e-9,
+                        "no near-ties in the golden elicitations: a choice must not hinge on rounding (" + e + ")");
+            }
+        }
+        assertTrue(outputs.get("posteriors").size() >= 4, "posteriors of several users");
     }
 
     @Test
@@ -137,6 +156,39 @@ class GoldenRouterSetTest {
                     double p = out.get("decisions").get("serve-default").get("probabilities").get(golden.indexOf(r.model())).asDouble();
                     assertEquals(p, r.propensity(), TOLERANCE, where + ": propensity of " + r.model());
                 }
+                checkElicitations(service, version.asInt(), queries);
+            }
+        }
+    }
+
+    /** POST /v1/elicit's library call answers each golden elicitation of this version (its outcomes given and by default). */
+    private static void checkElicitations(RouterService service, int version, List<String> queries) {
+        Iterator<JsonNode> expected = outputs.get("elicitations").iterator();
+        for (JsonNode e : inputs.get("elicitations")) {
+            JsonNode out = expected.next();
+            if (e.get("version").asInt() != version) continue;
+            List<String> asked = new ArrayList<>();
+            e.get("queries").forEach(q -> asked.add(queries.get(q.asInt())));
+            List<String> candidates = null;
+            if (!e.get("candidates").isNull()) {
+                candidates = new ArrayList<>();
+                for (JsonNode id : e.get("candidates")) candidates.add(id.asText());
+            }
+            List<ElicitRequest.Asked> exclude = new ArrayList<>();
+            for (JsonNode x : e.get("exclude")) {
+                exclude.add(new ElicitRequest.Asked(x.get("query_index").asInt(), x.get("model_a").asText(), x.get("model_b").asText()));
+            }
+            String user = e.get("user").asText();
+            for (ElicitRequest.QualityOutcomes outcomes : new ElicitRequest.QualityOutcomes[] {
+                ElicitRequest.QualityOutcomes.PASS_FAIL, ElicitRequest.QualityOutcomes.GRADED, null}) {
+                // Both golden bases have quality knots: the default is graded.
+                JsonNode want = out.get(outcomes == ElicitRequest.QualityOutcomes.PASS_FAIL ? "pass_fail" : "graded");
+                ElicitResult r = service.elicit(new ElicitRequest(user, asked, candidates, outcomes, exclude));
+                String where = "v" + version + " " + user + " elicit " + outcomes;
+                assertEquals(want.get("query_index").asInt(), r.queryIndex(), where);
+                assertEquals(want.get("model_a").asText(), r.modelA(), where);
+                assertEquals(want.get("model_b").asText(), r.modelB(), where);
+                assertEquals(want.get("information").asDouble(), r.expectedInformationBits(), TOLERANCE, where + "; " + HOW_TO_FIX);
             }
         }
     }
