@@ -47,6 +47,10 @@ def pytest_terminal_summary(terminalreporter):
                      "max |theta diff| = {max_theta_diff:.3g}, max |probability diff| = {max_prob_diff:.3g} "
                      "(tolerance 1e-6); greedy choices equal {choices}/{cases}, seeded decisions equal "
                      "{decisions}/{decision_total}".format(**PARITY))
+    if "elicitations" in PARITY:
+        parts.append("{elicitations} most informative comparisons equal, max |information diff| = {max_information_diff:.3g}, "
+                     "max |posterior covariance diff| = {max_covariance_diff:.3g} (tolerance 1e-9)".format(
+                         **{"max_covariance_diff": float("nan"), **PARITY}))
     if "feature_total" in PARITY:
         parts.append("features bit-identical {features}/{feature_total}".format(**PARITY))
     if parts:

@@ -131,3 +131,69 @@ def test_requests_are_checked_as_serving_checks_them(routers):
         router.route("q", None, exploration=Softmax(0.05, 0.01))
     with pytest.raises(ValueError, match="quality must be in"):
         router.adapt([{"query": "q", "model": "claude-v2", "quality": 1.5, "cost_usd": 0.1, "reward": 1.0}])
+
+
+ELICIT_TOLERANCE = 1e-9
+
+
+def test_posteriors_match(routers, golden_inputs, golden_outputs):
+    feedback = {u["id"]: u["feedback"] for u in golden_inputs["users"]}
+    assert len(golden_outputs["posteriors"]) >= 4
+    worst = 0.0
+    for p in golden_outputs["posteriors"]:
+        where = f"v{p['version']} {p['user']}"
+        mean, cov = routers[p["version"]].posterior(feedback[p["user"]])
+        d = len(mean)
+        assert list(mean) == pytest.approx(p["mean"], abs=TOLERANCE), f"{where}: mean"
+        assert cov.shape == (d, d) and len(p["covariance"]) == d * d, where
+        for got, want in zip(cov.reshape(-1), p["covariance"]):
+            assert got == pytest.approx(want, abs=ELICIT_TOLERANCE), f"{where}: covariance"
+            worst = max(worst, abs(got - want))
+    PARITY["max_covariance_diff"] = worst
+
+
+def test_most_informative_comparisons_match(routers, golden_inputs, golden_outputs):
+    feedback = {u["id"]: u["feedback"] for u in golden_inputs["users"]}
+    queries = golden_inputs["queries"]
+    elicitations = golden_inputs["elicitations"]
+    assert len(elicitations) == len(golden_outputs["elicitations"]) >= 10
+    assert {len(feedback[e["user"]]) for e in elicitations} >= {0, 1, 8}
+    worst = 0.0
+    for e, out in zip(elicitations, golden_outputs["elicitations"]):
+        router = routers[e["version"]]
+        asked = [(x["query_index"], x["model_a"], x["model_b"]) for x in e["exclude"]]
+        qs = [queries[i] for i in e["queries"]]
+        for key, pass_fail in (("pass_fail", True), ("graded", False)):
+            want = out[key]
+            where = f"v{e['version']} {e['user']} {key}"
+            got = router.most_informative(feedback[e["user"]], qs, e["candidates"], pass_fail, asked)
+            assert (got.query_index, got.model_a, got.model_b) == (want["query_index"], want["model_a"], want["model_b"]), where
+            assert got.information_bits == pytest.approx(want["information"], abs=ELICIT_TOLERANCE), where
+            worst = max(worst, abs(got.information_bits - want["information"]))
+        # The default outcomes: graded, as both golden bases have quality knots.
+        assert router.basis.quality_knots
+        default = router.most_informative(feedback[e["user"]], qs, e["candidates"], asked=asked)
+        assert (default.query_index, default.model_a, default.model_b) == (
+            out["graded"]["query_index"], out["graded"]["model_a"], out["graded"]["model_b"])
+    PARITY["max_information_diff"] = worst
+    PARITY["elicitations"] = 2 * len(elicitations)
+
+
+def test_most_informative_checks_requests_as_serving_does(routers, golden_inputs):
+    router = routers[1]
+    with pytest.raises(ValueError, match="at least 2 models"):
+        router.most_informative([], ["q"], ["claude-v2"])
+    with pytest.raises(ValueError, match="non-empty"):
+        router.most_informative([], [])
+    with pytest.raises(ValueError, match="repeats queries"):
+        router.most_informative([], ["q", "q"])
+    with pytest.raises(ValueError, match="with itself"):
+        router.most_informative([], ["q"], asked=[(0, "claude-v2", "claude-v2")])
+    with pytest.raises(ValueError, match="exclude covers every comparison"):
+        router.most_informative([], ["q"], ["claude-v2", "llama-70b-chat"], asked=[{"query_index": 0, "model_a": "llama-70b-chat",
+                                                                                     "model_b": "claude-v2"}])
+    # Skipping the best comparison gives the next one.
+    best = router.most_informative([], ["q", "r"])
+    nxt = router.most_informative([], ["q", "r"], asked=[(best.query_index, best.model_b, best.model_a)])
+    assert (nxt.query_index, nxt.model_a, nxt.model_b) != (best.query_index, best.model_a, best.model_b)
+    assert nxt.information_bits <= best.information_bits

@@ -18,7 +18,7 @@ from .exploration import (Decision, EpsilonGreedy, Exploration, Greedy, Softmax,
 from .featurize import FeatureSpec, HashedNgramFeaturizer, QueryFeatures
 from .manifest import Manifest, parse_manifest
 from .registry import LoadedArtifact, latest_version, list_versions, load_version, load_version_dir
-from .router import (Outcome, Pairwise, Reward, RouteResult, Router, UserState, feedback_from_json)
+from .router import (Elicitation, Outcome, Pairwise, Reward, RouteResult, Router, UserState, feedback_from_json)
 
 __version__ = "0.1.0"
 
@@ -35,7 +35,7 @@ def load_router(path, version=None) -> Router:
 
 
 __all__ = [
-    "ArtifactError", "ArtifactFormatError", "ChecksumMismatchError", "Decision", "EpsilonGreedy", "Exploration",
+    "ArtifactError", "ArtifactFormatError", "ChecksumMismatchError", "Decision", "Elicitation", "EpsilonGreedy", "Exploration",
     "FeatureSpec", "Greedy", "HashedNgramFeaturizer", "LatestMissingError", "LoadedArtifact", "Manifest",
     "NoSuchVersionError", "Outcome", "Pairwise", "QueryFeatures", "Reward", "RouteResult", "Router", "Softmax",
     "TensorBundle", "UnsupportedFormatError", "UserState", "decision_seed", "decode_bundle", "feedback_from_json",

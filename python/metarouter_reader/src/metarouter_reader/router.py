@@ -8,13 +8,15 @@ time (data-schemas/artifact-format.md sections 5 and 6). Each piece names the Ja
 * feedback contexts: ``FeedbackContexts.of``; encoder: ``PreferenceEncoder.encode``;
   inner loop: ``learn.InnerLoop.adapt/gradient/stepScale``; adaptation: ``MetaRouterModel.adapt``;
 * policy temperature: ``MetaRouterModel.policyTemperature``; exploration: ``bandit.*`` (``exploration.py``);
+* Laplace posterior: ``MetaRouterModel.posterior``, ``PreferencePosterior``; which comparison to ask next:
+  ``elicit.ComparisonPlanner`` (``candidate``, ``expectedInformation``, ``mostInformative``), ``serve.RouterService.elicit``;
 * request checks and the feedback bound: ``serve.RouterService.route``, ``serve.state.UserStates.addFeedback``.
 """
 
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -63,6 +65,65 @@ def sigmoid(x: float) -> float:
 
 #: Newton's method of the MAP inner solver stops when every gradient coordinate is at most this (``InnerLoop.NEWTON_TOLERANCE``).
 NEWTON_TOLERANCE = 1e-11
+
+
+#: The probit approximation sigmoid(t) ~ Phi(t sqrt(pi/8)) (``ComparisonPlanner.PROBIT_SCALE``).
+PROBIT_SCALE = math.sqrt(math.pi / 8.0)
+#: sqrt(pi ln 2 / 2), the expected-entropy constant of BALD's probit form (``ComparisonPlanner.C``).
+BALD_C = math.sqrt(math.pi * math.log(2.0) / 2.0)
+
+
+def normal_cdf(x: float) -> float:
+    """Standard normal CDF by the Abramowitz-Stegun 7.1.26 erf polynomial (``ComparisonPlanner.normalCdf``)."""
+    z = abs(x) / math.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    erf = 1.0 - poly * math.exp(-z * z)
+    return 0.5 * (1.0 + erf) if x >= 0 else 0.5 * (1.0 - erf)
+
+
+def binary_entropy_bits(p: float) -> float:
+    """H(p) in bits, 0 outside (0, 1) (``ComparisonPlanner.binaryEntropyBits``)."""
+    if p <= 0 or p >= 1:
+        return 0.0
+    return -(p * math.log(p) + (1 - p) * math.log1p(-p)) / math.log(2.0)
+
+
+def comparison_information(mean: float, variance: float) -> float:
+    """I(y; theta) in bits for y ~ Bernoulli(sigmoid(f)), f ~ N(mean, variance), both BALD terms by the
+    probit approximation (``ComparisonPlanner.information``)."""
+    mu = mean * PROBIT_SCALE
+    s2 = variance * PROBIT_SCALE * PROBIT_SCALE
+    predictive = normal_cdf(mu / math.sqrt(1.0 + s2))
+    expected_entropy = BALD_C / math.sqrt(s2 + BALD_C * BALD_C) * math.exp(-mu * mu / (2.0 * (s2 + BALD_C * BALD_C)))
+    return max(0.0, binary_entropy_bits(predictive) - expected_entropy)
+
+
+def _cholesky_solve(m: List[float], b: List[float], d: int) -> None:
+    """Solves ``m x = b`` in place of b for a symmetric positive definite m, destroying m (``InnerLoop.choleskySolve``)."""
+    for j in range(d):
+        s = m[j * d + j]
+        for k in range(j):
+            s -= m[j * d + k] * m[j * d + k]
+        if not s > 0:
+            raise ValueError(f"inner-loop Hessian is not positive definite (pivot {s})")
+        l = math.sqrt(s)
+        m[j * d + j] = l
+        for i in range(j + 1, d):
+            t = m[i * d + j]
+            for k in range(j):
+                t -= m[i * d + k] * m[j * d + k]
+            m[i * d + j] = t / l
+    for i in range(d):
+        t = b[i]
+        for k in range(i):
+            t -= m[i * d + k] * b[k]
+        b[i] = t / m[i * d + i]
+    for i in range(d - 1, -1, -1):
+        t = b[i]
+        for k in range(i + 1, d):
+            t -= m[k * d + i] * b[k]
+        b[i] = t / m[i * d + i]
 
 
 def _softplus(x: float) -> float:
@@ -247,6 +308,17 @@ class FeedbackContexts:
     @property
     def size(self) -> int:
         return len(self.pair_diffs) + len(self.reward_values)
+
+
+class Elicitation(NamedTuple):
+    """The comparison to ask a user next (``RouterService.elicit``): query ``query_index`` (into the
+    request's queries) answered by ``model_a`` and ``model_b`` (a before b in candidate order), and the
+    expected information of the user's preference about their utility weights, in bits."""
+
+    query_index: int
+    model_a: str
+    model_b: str
+    information_bits: float
 
 
 @dataclass(frozen=True)
@@ -538,12 +610,13 @@ class Router:
 
     def context_hessian(self, theta: np.ndarray, ctx: FeedbackContexts) -> np.ndarray:
         """``H = diag(rho) + sum_pairs s(1-s) v v^T + w_r sum_rewards psi psi^T`` (``InnerLoop.hessian``)."""
+        # Each element gains (w v_a) v_b, in Java's order (addOuter), so a posterior built on it is Java's to rounding.
         h = np.diag(self.rho).astype(float)
         for v in ctx.pair_diffs:
             sg = sigmoid(float(theta @ v))
-            h += sg * (1.0 - sg) * np.outer(v, v)
+            h += np.outer(sg * (1.0 - sg) * v, v)
         for psi in ctx.reward_psi:
-            h += self.config.reward_weight * np.outer(psi, psi)
+            h += np.outer(self.config.reward_weight * psi, psi)
         return h
 
     def newton_map(self, theta_init: np.ndarray, ctx: FeedbackContexts) -> np.ndarray:
@@ -637,3 +710,144 @@ class Router:
         decision: Decision = exploration.decide(scores, seed)
         return RouteResult(names, scores, names[best], names[decision.chosen_index], decision.propensity,
                            decision.probabilities)
+
+    # -- which comparison to ask next
+
+    def posterior(self, feedback: Sequence[Union[Feedback, Mapping[str, Any]]],
+                  max_feedback: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+        """The Laplace posterior of the user's theta after ``feedback``: ``(mean, covariance)``, mean =
+        :meth:`adapt`'s theta', covariance = the inverse of the inner loop's loss Hessian at theta'
+        (``MetaRouterModel.posterior``, ``PreferencePosterior.fromPrecision``: one Cholesky solve per
+        column, then symmetrised)."""
+        feedback = list(feedback)
+        if max_feedback is not None and len(feedback) > max_feedback:
+            feedback = feedback[len(feedback) - max_feedback:]
+        theta = self.adapt(feedback).theta
+        d = len(theta)
+        precision = [float(v) for v in self.context_hessian(theta, self.contexts(feedback)).reshape(-1)]
+        cov = [0.0] * (d * d)
+        for j in range(d):
+            col = [0.0] * d
+            col[j] = 1.0
+            _cholesky_solve(list(precision), col, d)
+            for i in range(d):
+                cov[i * d + j] = col[i]
+        for i in range(d):
+            for j in range(i + 1, d):
+                m = 0.5 * (cov[i * d + j] + cov[j * d + i])
+                cov[i * d + j] = m
+                cov[j * d + i] = m
+        covariance = np.array(cov, dtype=np.float64).reshape(d, d)
+        if not np.all(np.isfinite(covariance)):
+            raise ValueError("posterior covariance is not finite")
+        mean = np.array(theta, dtype=np.float64)
+        mean.setflags(write=False)
+        covariance.setflags(write=False)
+        return mean, covariance
+
+    def comparison_information(self, mean: Sequence[float], covariance, pass_fail: bool,
+                               q_a: float, cost_a: float, q_b: float, cost_b: float) -> float:
+        """The expected information (bits) about theta ~ N(mean, covariance) of the user's preference
+        between outcomes of expected quality q and cost (USD) a and b (``ComparisonPlanner.candidate`` +
+        ``expectedInformation``): one scenario at q^, or with ``pass_fail`` the four pass/fail outcome
+        pairs weighted by q^ (normalised), the information the scenario-weighted mean."""
+        d = self.basis.dimension
+        m = [float(v) for v in mean]
+        cov = [float(v) for v in np.asarray(covariance, dtype=np.float64).reshape(-1)]
+        cs_a = self.cost_scale.scale(cost_a)
+        cs_b = self.cost_scale.scale(cost_b)
+        if not pass_fail:
+            scenarios = [(self.basis.value(q_a, cs_a) - self.basis.value(q_b, cs_b), 1.0)]
+        else:
+            scenarios = []
+            for qa in (0, 1):
+                for qb in (0, 1):
+                    w = (q_a if qa == 1 else 1 - q_a) * (q_b if qb == 1 else 1 - q_b)
+                    if not w > 0:
+                        continue
+                    scenarios.append((self.basis.value(qa, cs_a) - self.basis.value(qb, cs_b), w))
+            if not scenarios:
+                raise ValueError(f"predicted qualities must be in [0, 1], got {q_a}, {q_b}")
+            total = 0.0
+            for _, w in scenarios:
+                total += w
+            scenarios = [(v, w / total) for v, w in scenarios]
+        info = 0.0
+        for v, w in scenarios:
+            x = [float(t) for t in v]
+            mean_dot = 0.0
+            for j in range(d):
+                mean_dot += m[j] * x[j]
+            var = 0.0
+            for i in range(d):
+                if x[i] == 0:
+                    continue
+                row = 0.0
+                for j in range(d):
+                    row += cov[i * d + j] * x[j]
+                var += x[i] * row
+            info += w * comparison_information(mean_dot, max(var, 0.0))
+        return info
+
+    def most_informative(self, feedback: Sequence[Union[Feedback, Mapping[str, Any]]], queries: Sequence[str],
+                         candidates: Optional[Sequence[str]] = None, pass_fail: Optional[bool] = None,
+                         asked: Iterable[Any] = (), max_feedback: Optional[int] = None) -> Elicitation:
+        """The comparison to ask the user next, as the Java router's ``POST /v1/elicit`` chooses it
+        (``RouterService.elicit``, ``ComparisonPlanner.mostInformative``; artifact-format.md section 5.6).
+
+        The user's Laplace posterior from ``feedback`` (:meth:`posterior`); every query x unordered pair
+        of ``candidates`` (None = every model, in the artifact's order; at least 2) described by the
+        predictor's q^ and expected cost, enumerated by query, then a, then b > a in candidate order;
+        the first with the largest expected information wins. ``pass_fail`` None means pass/fail exactly
+        when the utility basis has no quality knots. ``asked``: comparisons to skip, as
+        ``(query_index, model_a, model_b)`` or ``{"query_index", "model_a", "model_b"}`` in either
+        model order (a model outside the candidates skips nothing). Raises ValueError for a bad
+        request or when ``asked`` covers every comparison.
+        """
+        if isinstance(queries, str) or not isinstance(queries, Sequence) or len(queries) == 0:
+            raise ValueError("queries must be a non-empty array of query texts")
+        first: Dict[str, int] = {}
+        for i, q in enumerate(queries):
+            if not isinstance(q, str):
+                raise ValueError(f"queries[{i}] must be a string")
+            if q in first:
+                raise ValueError(f"queries[{i}] repeats queries[{first[q]}]; send each query once")
+            first[q] = i
+        names = list(self.arm_ids) if candidates is None else list(candidates)
+        if len(names) < 2:
+            raise ValueError("candidates must name at least 2 models to compare (omit it to compare all models)")
+        names, _ = self.resolve(names)
+        n = len(names)
+        skip = set()
+        for i, e in enumerate(asked):
+            if isinstance(e, Mapping):
+                e = (e.get("query_index"), e.get("model_a"), e.get("model_b"))
+            qi, ma, mb = e
+            if isinstance(qi, bool) or not isinstance(qi, int) or not 0 <= qi < len(queries):
+                raise ValueError(f"asked[{i}].query_index must be in [0, {len(queries) - 1}], got {qi}")
+            for key, model in (("model_a", ma), ("model_b", mb)):
+                if model not in self.arm_index:
+                    raise ValueError(f"asked[{i}].{key}: unknown model '{model}'")
+            if ma == mb:
+                raise ValueError(f"asked[{i}] compares '{ma}' with itself")
+            if ma in names and mb in names:
+                pa, pb = names.index(ma), names.index(mb)
+                skip.add((qi, min(pa, pb), max(pa, pb)))
+        if pass_fail is None:
+            pass_fail = len(self.basis.quality_knots) == 0
+        mean, covariance = self.posterior(feedback, max_feedback)
+        best = None
+        for qi, query in enumerate(queries):
+            q_hat, cost = self.predict(query, names)
+            for a in range(n):
+                if math.isnan(q_hat[a]):
+                    continue
+                for b in range(a + 1, n):
+                    if math.isnan(q_hat[b]) or (qi, a, b) in skip:
+                        continue
+                    info = self.comparison_information(mean, covariance, pass_fail, q_hat[a], cost[a], q_hat[b], cost[b])
+                    if best is None or info > best[3]:
+                        best = (qi, a, b, info)
+        if best is None:
+            raise ValueError("exclude covers every comparison of these queries and candidates; send other queries or candidates")
+        return Elicitation(best[0], names[best[1]], names[best[2]], best[3])
