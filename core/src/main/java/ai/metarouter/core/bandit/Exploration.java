@@ -75,6 +75,20 @@ public sealed interface Exploration permits Greedy, Softmax, EpsilonGreedy {
         return new Decision(chosen, p[chosen], p);
     }
 
+    /**
+     * The exploration a configuration names ({@code softmax | epsilon-greedy | greedy}); the one
+     * mapping from names to strategies, shared by serving's config, the MLlib model and the golden set.
+     */
+    static Exploration named(String strategy, double tau, double epsilon, double minPropensity) {
+        return switch (strategy) {
+            case "softmax" -> new Softmax(tau, minPropensity);
+            case "epsilon-greedy" -> new EpsilonGreedy(epsilon, minPropensity);
+            case "greedy" -> new Greedy(minPropensity);
+            default -> throw new IllegalArgumentException("exploration strategy must be softmax, epsilon-greedy or greedy, got '"
+                    + strategy + "'");
+        };
+    }
+
     /** Always the best score (ties share the mass equally). */
     static Exploration greedy() {
         return new Greedy(0.0);

@@ -1,9 +1,6 @@
 package ai.metarouter.core.serve;
 
-import ai.metarouter.core.bandit.EpsilonGreedy;
 import ai.metarouter.core.bandit.Exploration;
-import ai.metarouter.core.bandit.Greedy;
-import ai.metarouter.core.bandit.Softmax;
 import ai.metarouter.core.serve.log.EventLogConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -113,15 +110,7 @@ public record ServeConfig(String registry, String version, String host, int port
 
     /** The exploration a {@code exploration { strategy, tau, epsilon, min-propensity }} block names. */
     static Exploration exploration(Config c) {
-        double floor = c.getDouble("min-propensity");
-        String strategy = c.getString("strategy");
-        return switch (strategy) {
-            case "softmax" -> new Softmax(c.getDouble("tau"), floor);
-            case "epsilon-greedy" -> new EpsilonGreedy(c.getDouble("epsilon"), floor);
-            case "greedy" -> new Greedy(floor);
-            default -> throw new IllegalArgumentException("exploration strategy must be softmax, epsilon-greedy or greedy, got '"
-                    + strategy + "'");
-        };
+        return Exploration.named(c.getString("strategy"), c.getDouble("tau"), c.getDouble("epsilon"), c.getDouble("min-propensity"));
     }
 
     /** As the record's, but the auth token is never printed. */

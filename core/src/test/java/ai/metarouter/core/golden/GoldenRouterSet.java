@@ -5,9 +5,7 @@ import ai.metarouter.core.artifact.ArtifactRegistry;
 import ai.metarouter.core.artifact.LocalArtifactStore;
 import ai.metarouter.core.artifact.Manifest;
 import ai.metarouter.core.bandit.Decision;
-import ai.metarouter.core.bandit.EpsilonGreedy;
 import ai.metarouter.core.bandit.Exploration;
-import ai.metarouter.core.bandit.Greedy;
 import ai.metarouter.core.bandit.Softmax;
 import ai.metarouter.core.data.CostScale;
 import ai.metarouter.core.data.Feedback;
@@ -435,13 +433,9 @@ public final class GoldenRouterSet {
     }
 
     static Exploration exploration(JsonNode e, MetaRouterModel model, UserState state) {
-        return switch (e.get("strategy").asText()) {
-            case "greedy" -> new Greedy(e.get("min_propensity").asDouble());
-            case "softmax" -> new Softmax(e.get("tau").asDouble(), e.get("min_propensity").asDouble());
-            case "epsilon-greedy" -> new EpsilonGreedy(e.get("epsilon").asDouble(), e.get("min_propensity").asDouble());
-            case "training-policy" -> new Softmax(model.policyTemperature(state), 0.0);
-            default -> throw new IllegalArgumentException("unknown exploration strategy " + e.get("strategy"));
-        };
+        String strategy = e.get("strategy").asText();
+        if (strategy.equals("training-policy")) return new Softmax(model.policyTemperature(state), 0.0);
+        return Exploration.named(strategy, e.path("tau").asDouble(), e.path("epsilon").asDouble(), e.get("min_propensity").asDouble());
     }
 
     /** Loads the golden registry's versions as the serving tier does (verified, through {@link RouterArtifacts}). */

@@ -1,10 +1,7 @@
 package ai.metarouter.jobs.ml;
 
 import ai.metarouter.core.bandit.Decision;
-import ai.metarouter.core.bandit.EpsilonGreedy;
 import ai.metarouter.core.bandit.Exploration;
-import ai.metarouter.core.bandit.Greedy;
-import ai.metarouter.core.bandit.Softmax;
 import ai.metarouter.core.data.Feedback;
 import ai.metarouter.core.data.Outcome;
 import ai.metarouter.core.featurize.StableHash;
@@ -57,12 +54,7 @@ final class BatchRouter implements MapPartitionsFunction<Row, Row> {
     record Spec(RoutingColumns.Layout layout, String exploration, double tau, double epsilon, double minPropensity, int maxContexts,
                 String handleInvalid) implements Serializable {
         Exploration strategy() {
-            return switch (exploration) {
-                case "softmax" -> new Softmax(tau, minPropensity);
-                case "epsilon-greedy" -> new EpsilonGreedy(epsilon, minPropensity);
-                case "greedy" -> new Greedy(minPropensity);
-                default -> throw new IllegalArgumentException("unknown exploration '" + exploration + "'");
-            };
+            return Exploration.named(exploration, tau, epsilon, minPropensity);
         }
     }
 
