@@ -55,6 +55,14 @@ def _typed(m: Mapping[str, Any], key: str, ok, what: str, where: str):
     return v
 
 
+def _recent(feedback, max_feedback: Optional[int]) -> list:
+    """The most recent ``max_feedback`` items (all of them for None), oldest first, as serving keeps them."""
+    feedback = list(feedback)
+    if max_feedback is not None and len(feedback) > max_feedback:
+        feedback = feedback[len(feedback) - max_feedback:]
+    return feedback
+
+
 def sigmoid(x: float) -> float:
     """Numerically safe logistic function (``OutcomePredictor.sigmoid``)."""
     if x >= 0:
@@ -651,10 +659,11 @@ class Router:
         ``max_feedback`` keeps only the most recent items, as serving does
         (:data:`SERVE_FEEDBACK_PER_USER` by default there); None uses all of them.
         """
-        feedback = list(feedback)
-        if max_feedback is not None and len(feedback) > max_feedback:
-            feedback = feedback[len(feedback) - max_feedback:]
-        ctx = self.contexts(feedback)
+        ctx = self.contexts(_recent(feedback, max_feedback))
+        return UserState(self._adapted_theta(ctx), ctx.size)
+
+    def _adapted_theta(self, ctx: FeedbackContexts) -> np.ndarray:
+        """theta' for these contexts: encoder, then the inner loop (read-only array)."""
         theta_init, _ = self.encode(ctx)
         if self.config.inner_solver == "newton_map" and self.config.inner_steps > 0:
             theta = self.newton_map(theta_init, ctx)
@@ -666,7 +675,7 @@ class Router:
         if not np.all(np.isfinite(theta)):
             raise ValueError("user state has a non-finite weight")
         theta.setflags(write=False)
-        return UserState(theta, ctx.size)
+        return theta
 
     def latent(self, feedback: Sequence[Union[Feedback, Mapping[str, Any]]]) -> np.ndarray:
         """The latent preference z of a user's feedback (``MetaRouterModel.latent``)."""
@@ -719,12 +728,10 @@ class Router:
         :meth:`adapt`'s theta', covariance = the inverse of the inner loop's loss Hessian at theta'
         (``MetaRouterModel.posterior``, ``PreferencePosterior.fromPrecision``: one Cholesky solve per
         column, then symmetrised)."""
-        feedback = list(feedback)
-        if max_feedback is not None and len(feedback) > max_feedback:
-            feedback = feedback[len(feedback) - max_feedback:]
-        theta = self.adapt(feedback).theta
+        ctx = self.contexts(_recent(feedback, max_feedback))
+        theta = self._adapted_theta(ctx)
         d = len(theta)
-        precision = [float(v) for v in self.context_hessian(theta, self.contexts(feedback)).reshape(-1)]
+        precision = [float(v) for v in self.context_hessian(theta, ctx).reshape(-1)]
         cov = [0.0] * (d * d)
         for j in range(d):
             col = [0.0] * d
