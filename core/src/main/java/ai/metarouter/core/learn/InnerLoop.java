@@ -67,10 +67,6 @@ public final class InnerLoop {
         this.solver = solver;
     }
 
-    public ModelConfig.InnerSolver solver() {
-        return solver;
-    }
-
     public int steps() {
         return steps;
     }
@@ -204,6 +200,12 @@ public final class InnerLoop {
 
     /** Solves {@code m x = b} in place of b for a symmetric positive definite m (destroys m). */
     public static void choleskySolve(double[] m, double[] b, int d) {
+        choleskyFactor(m, d);
+        choleskySubstitute(m, b, d);
+    }
+
+    /** Replaces the lower triangle of the symmetric positive definite m by its Cholesky factor L (m = L L^T). */
+    public static void choleskyFactor(double[] m, int d) {
         for (int j = 0; j < d; j++) {
             double s = m[j * d + j];
             for (int k = 0; k < j; k++) s -= m[j * d + k] * m[j * d + k];
@@ -216,6 +218,10 @@ public final class InnerLoop {
                 m[i * d + j] = t / l;
             }
         }
+    }
+
+    /** Solves {@code L L^T x = b} in place of b, L the factor {@link #choleskyFactor} left in m's lower triangle. */
+    public static void choleskySubstitute(double[] m, double[] b, int d) {
         for (int i = 0; i < d; i++) {
             double t = b[i];
             for (int k = 0; k < i; k++) t -= m[i * d + k] * b[k];

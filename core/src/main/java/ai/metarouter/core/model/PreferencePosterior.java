@@ -29,13 +29,13 @@ public record PreferencePosterior(double[] mean, double[] covariance) {
     public static PreferencePosterior fromPrecision(double[] mean, double[] precision) {
         int d = mean.length;
         double[] cov = new double[d * d];
-        double[] work = new double[d * d];
+        double[] factor = precision.clone();
+        InnerLoop.choleskyFactor(factor, d);
         double[] col = new double[d];
         for (int j = 0; j < d; j++) {
-            System.arraycopy(precision, 0, work, 0, d * d);
             Arrays.fill(col, 0.0);
             col[j] = 1.0;
-            InnerLoop.choleskySolve(work, col, d);
+            InnerLoop.choleskySubstitute(factor, col, d);
             for (int i = 0; i < d; i++) cov[i * d + j] = col[i];
         }
         // Symmetrise away the rounding of the d separate solves.
