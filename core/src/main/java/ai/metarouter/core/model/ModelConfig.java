@@ -79,10 +79,6 @@ public record ModelConfig(int innerSteps, double rewardWeight, double tau, boole
         return new ModelConfig(steps, rewardWeight, tau, normalizeInnerStep, normalizePolicyScores, innerSolver);
     }
 
-    public ModelConfig withInnerSolver(InnerSolver solver) {
-        return new ModelConfig(innerSteps, rewardWeight, tau, normalizeInnerStep, normalizePolicyScores, solver);
-    }
-
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("inner_steps", innerSteps);
