@@ -94,7 +94,15 @@ public final class MetaRouterModel {
     }
 
     public PreferencePosterior posterior(FeedbackContexts ctx) {
-        double[] theta = adapt(ctx).theta();
+        return posterior(adapt(ctx), ctx);
+    }
+
+    /**
+     * The posterior around a state this model already adapted to exactly these contexts (serving
+     * keeps it per user), without adapting again.
+     */
+    public PreferencePosterior posterior(UserState adapted, FeedbackContexts ctx) {
+        double[] theta = adapted.theta();
         int d = theta.length;
         double[] precision = new double[d * d];
         innerLoop.hessian(theta, rho, ctx, precision);

@@ -6,9 +6,9 @@ import ai.metarouter.core.data.Feedback;
 import ai.metarouter.core.data.InteractionEvent;
 import ai.metarouter.core.data.Outcome;
 import ai.metarouter.core.elicit.ComparisonPlanner;
-import ai.metarouter.core.featurize.QueryFeatures;
 import ai.metarouter.core.featurize.StableHash;
 import ai.metarouter.core.model.MetaRouterModel;
+import ai.metarouter.core.model.FeedbackContexts;
 import ai.metarouter.core.model.PreferencePosterior;
 import ai.metarouter.core.model.UserState;
 import ai.metarouter.core.serve.log.EventIds;
@@ -23,6 +23,7 @@ import ai.metarouter.core.serve.reload.VersionLoader;
 import ai.metarouter.core.serve.reload.VersionRefusedException;
 import ai.metarouter.core.serve.state.MemoryUserStore;
 import ai.metarouter.core.serve.state.MvUserStore;
+import ai.metarouter.core.serve.state.UserRecord;
 import ai.metarouter.core.serve.state.UserStates;
 import ai.metarouter.core.serve.state.UserStore;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -220,8 +222,12 @@ public final class RouterService implements AutoCloseable {
         ElicitRequest.QualityOutcomes outcomes = request.qualityOutcomes() != null ? request.qualityOutcomes()
                 : ElicitRequest.QualityOutcomes.defaultFor(model.basis());
 
-        List<Feedback> feedback = users.record(userId).map(r -> r.feedback()).orElse(List.of());
-        PreferencePosterior posterior = model.posterior(feedback);
+        Optional<UserRecord> record = users.record(userId);
+        List<Feedback> feedback = record.map(UserRecord::feedback).orElse(List.of());
+        // The stored state is this model's adaptation of exactly this feedback when the fingerprints agree.
+        PreferencePosterior posterior = record.filter(r -> r.artifactFingerprint().equals(version.fingerprint()))
+                .map(r -> model.posterior(r.state(), FeedbackContexts.of(feedback, model.basis(), model.costScale())))
+                .orElseGet(() -> model.posterior(feedback));
         int n = arms.length;
         ComparisonPlanner.Grid grid = ComparisonPlanner.predict(model, queries, arms);
         double[] qHat = grid.qHat();
