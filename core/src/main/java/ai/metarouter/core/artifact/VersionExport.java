@@ -73,9 +73,9 @@ public final class VersionExport {
                 // Someone else committed this number between the check and the rename: identical
                 // (a concurrent export of the same version) is success, anything else is refused.
                 if (!destinationHasDirectory(to, version)) throw e;
-                requireIdentical(source, to);
                 outcome = Outcome.ALREADY_PRESENT;
             }
+            // Either way, what now stands at the destination is read back and verified, once.
             requireIdentical(source, to);
         }
         OptionalInt before = latestPointer(to);
