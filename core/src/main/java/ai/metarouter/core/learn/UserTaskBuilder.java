@@ -117,13 +117,8 @@ public final class UserTaskBuilder {
         if (predictions == null) {
             psi = candidatePsi(e.query(), known);
         } else {
-            PredictionKey key = new PredictionKey(e.query(), known);
-            double[] cached = predictions.get(key);
-            if (cached == null) {
-                cached = candidatePsi(e.query(), known);
-                predictions.put(key, cached);
-            }
-            psi = cached.clone();
+            // Each task owns its copy: the cached array is shared by every later hit.
+            psi = predictions.computeIfAbsent(new PredictionKey(e.query(), known), k -> candidatePsi(e.query(), known)).clone();
         }
         double reward = e.reward() == null ? Double.NaN : e.reward();
         double oq = e.quality() == null ? Double.NaN : e.quality();
