@@ -94,6 +94,8 @@ final class BatchRouter implements MapPartitionsFunction<Row, Row> {
             }
         };
         private Row next;
+        private final List<String> allIds;
+        private final int[] allArms;
 
         Routed(Iterator<Row> rows, MetaRouterModel model, Spec spec) {
             this.rows = rows;
@@ -101,6 +103,8 @@ final class BatchRouter implements MapPartitionsFunction<Row, Row> {
             this.spec = spec;
             this.at = spec.layout();
             this.exploration = spec.strategy();
+            this.allIds = model.predictor().armIds();
+            this.allArms = java.util.stream.IntStream.range(0, allIds.size()).toArray();
         }
 
         @Override
@@ -147,9 +151,10 @@ final class BatchRouter implements MapPartitionsFunction<Row, Row> {
             String query = row.isNullAt(at.query()) ? null : row.getString(at.query());
             if (user == null || user.isBlank()) throw new InvalidRowException("the user id is null or blank");
             if (query == null) throw new InvalidRowException("the query is null");
-            List<String> candidates = at.candidates() >= 0 && !row.isNullAt(at.candidates()) ? row.getList(at.candidates())
-                    : model.predictor().armIds();
-            int[] arms = arms(candidates);
+            boolean all = at.candidates() < 0 || row.isNullAt(at.candidates());
+            // Rows without candidates (the usual case) route among every model: ids and indices built once per partition.
+            List<String> candidates = all ? allIds : row.getList(at.candidates());
+            int[] arms = all ? allArms : arms(candidates);
             UserState state = state(row);
             double[] scores = new double[arms.length];
             model.scores(model.featurize(query), arms, state, scores);
