@@ -92,15 +92,12 @@ public final class Aggregation {
                 }
             }
             for (int v = 0; v < variants.size(); v++) {
-                PoolVariant d = variants.get(v);
-                if (!d.group().equals("drop")) continue;
-                for (int w = 0; w < variants.size(); w++) {
-                    PoolVariant r = variants.get(w);
-                    if (!r.group().equals("drop_retrained") || !r.subject().equals(d.subject())) continue;
-                    Comparison c = paired("drop " + d.subject() + ": artifact - retrained", split, s.sweepK(), us,
-                            layout.indexOf(v, Policy.METAROUTER, s.sweepK()), layout.indexOf(w, Policy.METAROUTER, s.sweepK()));
-                    if (c != null) out.add(c);
-                }
+                if (!variants.get(v).group().equals("drop")) continue;
+                int w = referenceVariant(variants, v);
+                if (w == 0) continue; // no router retrained without this model
+                Comparison c = paired(poolComparison(variants, v), split, s.sweepK(), us,
+                        layout.indexOf(v, Policy.METAROUTER, s.sweepK()), layout.indexOf(w, Policy.METAROUTER, s.sweepK()));
+                if (c != null) out.add(c);
             }
             // Every sweep variant against its reference, over the users scored under both (the sweeps run on a subset).
             for (int v = 1; v < variants.size(); v++) {
