@@ -37,9 +37,4 @@ public final class TrainingUser implements Serializable {
         }
         return u;
     }
-
-    /** Whether the user is already decoded. */
-    boolean isDecoded() {
-        return decoded != null;
-    }
 }
