@@ -78,25 +78,27 @@ class EvaluateLatestOperator(SparkSubmitOperator):
             raise AirflowSkipException(why)
 
 
+def _env_text(var: str, description: str) -> Param:
+    """A text Param whose default is the environment variable ``var`` (empty when unset), read at parse time."""
+    return Param(env(var, ""), type="string", description=description)
+
+
 params = {
-    "registry": Param(env("METAROUTER_REGISTRY", ""), type="string", description="artifact registry URI"),
-    "outcomes": Param(env("METAROUTER_OUTCOMES", ""), type="string", description="outcome dataset directory"),
-    "raw_logs": Param(env("METAROUTER_RAW_LOGS", ""), type="string",
-                      description="root of the shipped serve logs: <raw_logs>/dt=<ds>/events-*.jsonl (local)"),
-    "work_root": Param(env("METAROUTER_WORK", ""), type="string",
-                       description="local working directory: ingested/<ds>, runs/<ds>"),
-    "ope_logs": Param(env("METAROUTER_OPE_LOGS", ""), type="string",
-                      description="logged route events with users.parquet for the off-policy estimate; empty = none"),
-    "alerts_dir": Param(env("METAROUTER_ALERTS_DIR", ""), type="string",
-                        description="where alerts.jsonl is appended; empty = <work_root>/alerts"),
-    "jobs_jar": Param(env("METAROUTER_JOBS_JAR", ""), type="string",
-                      description="shaded jobs jar (a glob is allowed); empty = the repository's jobs/target jar"),
-    "metarouter_home": Param(env("METAROUTER_HOME", ""), type="string",
-                             description="MetaRouter installation for scripts/metarouter self-check; empty = this repository"),
-    "job_conf": Param(env("METAROUTER_JOB_CONF", ""), type="string",
-                      description="HOCON overlay (--conf) for every job; empty = none"),
-    "train_conf": Param(env("METAROUTER_TRAIN_CONF", ""), type="string",
-                        description="HOCON overlay (--conf) for train only, after job_conf; empty = none"),
+    "registry": _env_text("METAROUTER_REGISTRY", "artifact registry URI"),
+    "outcomes": _env_text("METAROUTER_OUTCOMES", "outcome dataset directory"),
+    "raw_logs": _env_text("METAROUTER_RAW_LOGS",
+                          "root of the shipped serve logs: <raw_logs>/dt=<ds>/events-*.jsonl (local)"),
+    "work_root": _env_text("METAROUTER_WORK", "local working directory: ingested/<ds>, runs/<ds>"),
+    "ope_logs": _env_text("METAROUTER_OPE_LOGS",
+                          "logged route events with users.parquet for the off-policy estimate; empty = none"),
+    "alerts_dir": _env_text("METAROUTER_ALERTS_DIR", "where alerts.jsonl is appended; empty = <work_root>/alerts"),
+    "jobs_jar": _env_text("METAROUTER_JOBS_JAR",
+                          "shaded jobs jar (a glob is allowed); empty = the repository's jobs/target jar"),
+    "metarouter_home": _env_text("METAROUTER_HOME",
+                                 "MetaRouter installation for scripts/metarouter self-check; empty = this repository"),
+    "job_conf": _env_text("METAROUTER_JOB_CONF", "HOCON overlay (--conf) for every job; empty = none"),
+    "train_conf": _env_text("METAROUTER_TRAIN_CONF",
+                            "HOCON overlay (--conf) for train only, after job_conf; empty = none"),
     "eval_users": Param(int(env("METAROUTER_EVAL_USERS", "2000")), type="integer", minimum=1,
                         description="held-out users per split, the same for candidate and LATEST"),
     "eval_seed": Param(int(env("METAROUTER_EVAL_SEED", "20250101")), type="integer",
